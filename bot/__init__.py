@@ -1,0 +1,1 @@
+"""Application package: settings, composition root, CLI and chat channels."""

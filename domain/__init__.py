@@ -1,0 +1,1 @@
+"""Pure domain rules: statuses, progress, names. No I/O, no framework imports."""

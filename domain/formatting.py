@@ -1,0 +1,22 @@
+"""Numbers the Vietnamese way: 1.856 hộ, 13,83%."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
+
+
+def number(value: int | float | None) -> str:
+    """1856 -> '1.856'; None -> '?'."""
+    if value is None:
+        return "?"
+    return str(format_decimal(value, format="#,##0", locale=LOCALE))
+
+
+def percent(share: float | None, digits: int = 2) -> str:
+    """0.1383 -> '13,83%'; None -> '?'."""
+    if share is None:
+        return "?"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(share * 100, format=pattern, locale=LOCALE)) + "%"

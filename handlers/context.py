@@ -1,0 +1,40 @@
+"""What a handler gets: the message, the session of this update, the user and their state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.messages import IncomingMessage, Reply
+from handlers.render import render
+from storage.models import Conversation, User
+
+
+@dataclass
+class Context:
+    """One update being handled, inside one database transaction."""
+
+    session: AsyncSession
+    message: IncomingMessage
+    user: User | None
+    conversation: Conversation
+    today: dt.date
+    now: dt.datetime
+    outbox: list[Reply] = field(default_factory=list)
+
+    @property
+    def step(self) -> str:
+        """The conversation step this chat account is in."""
+        return self.conversation.step
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data collected so far in the current flow."""
+        return self.conversation.data
+
+    def reply(self, template: str, buttons: list[list[Any]] | None = None, **values: Any) -> Reply:
+        """Render a named template into a reply to this chat."""
+        return Reply(render(template, **values), buttons=buttons or [])

@@ -1,0 +1,137 @@
+"""Submitting a finished report, officers' confirm / reject, the reporter's undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from domain.statuses import ChangeKind
+from handlers.context import Context
+from handlers.labels import label
+from handlers.messages import Address, Button, Reply
+from handlers.render import render
+from services import reporting
+from storage import conversations
+from storage.models import Household, StatusChange, Unit, User
+
+REJECT_REASON = "reject_reason"
+BUTTONS = {"ok", "no", "undo"}
+
+
+async def submit_from_flow(ctx: Context) -> list[Reply]:
+    """Store the report of the finished flow, then tell the reporter and the officers."""
+    assert ctx.user is not None
+    data = ctx.data
+    happened_on = dt.date.fromisoformat(data["happened_on"])
+    channel = ctx.message.channel
+    try:
+        if "new" in data:
+            change = await reporting.submit_new_household(
+                ctx.session, ctx.user, channel, data["village_id"], data["new"], happened_on,
+                ctx.now, data.get("note"))
+        else:
+            change = await reporting.submit(
+                ctx.session, ctx.user, channel, data["household_id"], ChangeKind(data["kind"]),
+                happened_on, ctx.now, data.get("note"), data.get("details"), data.get("evidence"))
+    except reporting.ReportError as error:
+        conversations.save(ctx.conversation, conversations.IDLE, {})
+        return [problem_reply(ctx, error)]
+    conversations.save(ctx.conversation, conversations.IDLE, {})
+    ctx.outbox.extend(await _notify_deciders(ctx, change))
+    undo = [[Button(label("undo"), f"undo:{change.id}")]]
+    return [ctx.reply("report_saved", buttons=undo, change=change)]
+
+
+async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
+    """ok:<id> confirms, no:<id> asks for a reason, undo:<id> withdraws."""
+    if not value.isdigit():
+        return []
+    change_id = int(value)
+    if kind == "no":
+        conversations.save(ctx.conversation, REJECT_REASON, {"change_id": change_id})
+        return [ctx.reply("decision_ask_reason", change_id=change_id)]
+    return await _decide_or_undo(ctx, kind, change_id, None)
+
+
+async def typed_reason(ctx: Context, text: str) -> list[Reply]:
+    """The officer's reason for rejecting."""
+    if len(text.strip()) < 2:
+        return [ctx.reply("report_hint", step=REJECT_REASON, field=None)]
+    change_id = int(ctx.data["change_id"])
+    conversations.save(ctx.conversation, conversations.IDLE, {})
+    return await _decide_or_undo(ctx, "no", change_id, text.strip()[:500])
+
+
+async def _decide_or_undo(ctx: Context, kind: str, change_id: int,
+                          reason: str | None) -> list[Reply]:
+    assert ctx.user is not None
+    channel = ctx.message.channel
+    try:
+        if kind == "undo":
+            change = await reporting.withdraw(ctx.session, ctx.user, channel, change_id, ctx.now)
+            return [ctx.reply("report_withdrawn", change=change)]
+        change = await reporting.decide(ctx.session, ctx.user, channel, change_id,
+                                        kind == "ok", ctx.now, reason)
+    except reporting.ReportError as error:
+        return [problem_reply(ctx, error)]
+    text = await _describe(ctx, change)
+    ctx.outbox.extend(await _to_users(ctx, [change.reported_by] if change.reported_by else [],
+                                      render("decision_for_reporter", change=change, what=text,
+                                             decider=ctx.user)))
+    return [ctx.reply("decision_done", change=change, what=text)]
+
+
+async def list_pending(ctx: Context, _argument: str) -> list[Reply]:
+    """/cho: reports awaiting this officer's decision, each with its buttons."""
+    assert ctx.user is not None
+    pending = await reporting.pending_in_scope(ctx.session, ctx.user)
+    if not pending:
+        return [ctx.reply("pending_none")]
+    lines = [await _describe(ctx, change) for change in pending[:10]]
+    buttons = [row for change in pending[:10] for row in _decision_buttons(change, numbered=True)]
+    return [ctx.reply("pending_list", buttons=buttons, count=len(pending), lines=lines)]
+
+
+def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
+    """Explain why a report or decision could not be made; offer undo where it helps."""
+    buttons = []
+    change = error.details.get("change")
+    if error.code == "already_pending" and change is not None and ctx.user is not None \
+            and change.reported_by == ctx.user.id:
+        buttons = [[Button(label("undo"), f"undo:{change.id}")]]
+    return ctx.reply("report_problem", buttons=buttons, code=error.code, **error.details)
+
+
+async def _notify_deciders(ctx: Context, change: StatusChange) -> list[Reply]:
+    deciders = await reporting.deciders_for(ctx.session, change.village_id)
+    reporter = ctx.user
+    text = render("decision_request", what=await _describe(ctx, change), reporter=reporter,
+                  change=change)
+    return await _to_users(ctx, [u.id for u in deciders if reporter is None or u.id != reporter.id],
+                           text, _decision_buttons(change))
+
+
+async def _to_users(ctx: Context, user_ids: list[int], text: str,
+                    buttons: list[list[Button]] | None = None) -> list[Reply]:
+    replies = []
+    for identity in await reporting.chats_of(ctx.session, user_ids):
+        if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
+            continue
+        address = Address(identity.channel, identity.chat_id or identity.external_id)
+        replies.append(Reply(text, buttons=buttons or [], to=address))
+    return replies
+
+
+def _decision_buttons(change: StatusChange, numbered: bool = False) -> list[list[Button]]:
+    suffix = f" số {change.id}" if numbered else ""
+    return [[Button(label("approve") + suffix, f"ok:{change.id}"),
+             Button(label("reject") + suffix, f"no:{change.id}")]]
+
+
+async def _describe(ctx: Context, change: StatusChange) -> str:
+    household = await ctx.session.get(Household, change.household_id)
+    village = await ctx.session.get(Unit, change.village_id)
+    reporter = await ctx.session.get(User, change.reported_by) if change.reported_by else None
+    assert household is not None and village is not None
+    return render("report_line", change=change, household=household, village=village,
+                  reporter=reporter, change_label=label(change.kind),
+                  details=change.details or {})

@@ -1,0 +1,53 @@
+"""The neutral message types every channel converts to and from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice: the label a person sees and the data the bot gets back."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One thing a person sent: text, a button press, or a photo, on some channel."""
+
+    channel: str
+    chat_id: str
+    user_id: str
+    text: str = ""
+    button: str | None = None
+    photo: str | None = None
+    sent_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    update_key: str | None = None  # the platform's update id, for at-most-once handling
+    private: bool = True
+    user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a reply goes when it is not the chat that asked."""
+
+    channel: str
+    chat_id: str
+
+
+@dataclass
+class Reply:
+    """What the bot says: text, optional rows of buttons, an optional image or file."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    image: bytes | None = None
+    document: tuple[str, bytes] | None = None  # (file name, content)
+    to: Address | None = None
+
+    def flat_buttons(self) -> list[Button]:
+        """Buttons in reading order, as numbered menus list them."""
+        return [button for row in self.buttons for button in row]

@@ -1,0 +1,42 @@
+"""Jinja2 rendering of the named templates in templates/ (all user-facing Vietnamese)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from domain.formatting import number, percent
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+VERDICTS = {
+    "met": "đã đạt chỉ tiêu",
+    "ahead": "vượt tiến độ",
+    "on_pace": "đúng tiến độ",
+    "behind": "chậm tiến độ",
+    "no_target": "không giao chỉ tiêu",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """One Jinja environment, loading templates/*.j2, with Vietnamese number filters."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters.update(number=number, percent=percent, verdict=VERDICTS.get)
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render `templates/<name>.j2`; blank lines dropped (short on a phone screen)."""
+    text = environment().get_template(f"{name}.j2").render(**context)
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())

@@ -1,0 +1,135 @@
+"""The dispatcher: one transaction per update, menus by number, commands, steps, free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from domain.names import fold
+from handlers import accounts, decisions, questions, reports
+from handlers.context import Context
+from handlers.messages import Button, IncomingMessage, Reply
+from handlers.render import render
+from storage import conversations
+from storage.db import Database
+from storage.people import user_for_chat
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Context, str], Awaitable[list[Reply]]]
+
+COMMANDS: dict[str, Handler] = {}
+for names, handler in (
+    (("start", "batdau"), accounts.start),
+    (("huy", "cancel", "thoat"), accounts.cancel),
+    (("toi", "whoami", "me"), accounts.who_am_i),
+    (("trogiup", "help", "giupdo"), accounts.help_text),
+    (("tinhhinh", "status", "hoi"), questions.command),
+    (("baocao", "report"), reports.start_guided),
+    (("cho", "pending", "choxacnhan"), decisions.list_pending),
+    (("moi", "invite"), accounts.invite_in_chat),
+):
+    for name in names:
+        COMMANDS[name] = handler
+PUBLIC_COMMANDS = {"start", "batdau", "huy", "cancel", "thoat", "trogiup", "help", "giupdo"}
+
+
+class Dispatcher:
+    """Turns one neutral message into replies, inside one committed transaction."""
+
+    def __init__(self, db: Database, timezone: str = "Asia/Ho_Chi_Minh",
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.db = db
+        self.zone = ZoneInfo(timezone)
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    async def handle(self, message: IncomingMessage) -> list[Reply]:
+        """Handle a message; replies are returned only after the transaction committed.
+
+        Any failure rolls the whole update back, and the person is told nothing was saved.
+        """
+        try:
+            return await self._handle(message)
+        except Exception:
+            log.exception("update failed", extra={"channel": message.channel,
+                                                  "update": message.update_key})
+            return [Reply(render("internal_error"))]
+
+    async def _handle(self, message: IncomingMessage) -> list[Reply]:
+        now = self.clock()
+        async with self.db.session() as session, session.begin():
+            if message.update_key and not await conversations.claim_update(
+                    session, message.channel, message.update_key):
+                return []
+            conversation = await conversations.load(session, message.channel, message.chat_id,
+                                                    message.user_id)
+            user = await user_for_chat(session, message.channel, message.user_id)
+            ctx = Context(session, message, user, conversation,
+                          now.astimezone(self.zone).date(), now)
+            step_before = conversation.step
+            replies = await route(ctx)
+            remember_menu(ctx, replies, step_before)
+            await session.flush()
+        return replies + ctx.outbox
+
+
+async def route(ctx: Context) -> list[Reply]:
+    """Pick the handler: button, command, unregistered, current step, or free text."""
+    text = ctx.message.text.strip()
+    data = ctx.message.button or menu_choice(ctx, text)
+    command, _, argument = text.partition(" ")
+    name = command[1:].split("@")[0].lower() if command.startswith("/") else ""
+    if name in COMMANDS and (ctx.user or name in PUBLIC_COMMANDS):
+        return await COMMANDS[name](ctx, argument.strip())
+    if ctx.user is None:
+        return await accounts.unregistered(ctx, text)
+    if data:
+        return await on_button(ctx, data)
+    if fold(text) in {"bao cao", "baocao"}:
+        return await reports.start_guided(ctx, "")
+    if reports.looks_like_report(text) and ctx.step not in reports.FREE_TEXT_STEPS:
+        return await reports.quick(ctx, text)  # a new sentence report restarts any flow
+    if ctx.step != conversations.IDLE:
+        return await reports.continue_step(ctx, text)
+    if not text:
+        return [ctx.reply("ask_what")]
+    return await questions.answer_question(ctx, text)
+
+
+async def on_button(ctx: Context, data: str) -> list[Reply]:
+    """Buttons carry their own target (stateless) or continue the current step."""
+    kind, _, value = data.partition(":")
+    if kind == "u" and value.isdigit():
+        return [await questions.unit_reply(ctx, int(value))]
+    if kind == "h" and value.isdigit():
+        return [await questions.household_reply(ctx, int(value))]
+    return await reports.on_button(ctx, kind, value)
+
+
+def menu_choice(ctx: Context, text: str) -> str | None:
+    """A numbered or labelled answer to the last menu shown in this chat."""
+    menu: list[list[str]] = ctx.data.get("menu", [])
+    if not menu or not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(menu):
+        return menu[int(text) - 1][1]
+    wanted = fold(text)
+    matches = [data for label, data in menu if fold(label) == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def remember_menu(ctx: Context, replies: list[Reply], step_before: str) -> None:
+    """Keep the last menu shown, so '2' or its label can answer it on any channel.
+
+    A reply without buttons keeps the menu only while the step is unchanged (a hint);
+    a new step without buttons clears it, so a typed number is read as a number.
+    """
+    buttons: list[Button] = [b for reply in replies for b in reply.flat_buttons()]
+    data = {k: v for k, v in ctx.data.items() if k != "menu"}
+    if buttons:
+        data["menu"] = [[b.label, b.data] for b in buttons]
+    elif ctx.step == step_before and ctx.step != conversations.IDLE and "menu" in ctx.data:
+        data["menu"] = ctx.data["menu"]
+    if data != ctx.data:
+        conversations.save(ctx.conversation, ctx.step, data)

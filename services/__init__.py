@@ -1,0 +1,1 @@
+"""Use cases: each opens a unit of work, calls repositories, commits, returns data."""

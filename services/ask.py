@@ -1,0 +1,93 @@
+"""Use cases behind questions: find what was asked about, within scope, and its figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import fold
+from domain.statuses import ReportState
+from services.access import Scope, scope_of
+from services.lookup import best_households, best_units
+from services.progress import UnitProgress, unit_progress
+from storage import units as unit_repo
+from storage.models import ExitRegistration, Household, StatusChange, Unit, User
+
+__all__ = ["Unit", "HouseholdCard", "units_named", "progress_for", "household_card"]
+
+
+async def units_named(session: AsyncSession, user: User, name: str) -> list[Unit]:
+    """Units in the user's scope best matching `name`."""
+    all_units = await unit_repo.all_units(session)
+    return best_units(name, all_units, await scope_of(session, user, all_units))
+
+
+async def own_units(session: AsyncSession, scope: Scope) -> list[Unit]:
+    """The units a user's role is attached to ('xã mình')."""
+    if scope.everything:
+        return []
+    return [u for u in await unit_repo.all_units(session) if u.id in scope.roots]
+
+
+async def labels(session: AsyncSession, units: list[Unit]) -> dict[int, str]:
+    """Unit names with their commune, to tell namesakes apart."""
+    by_id = {u.id: u for u in await unit_repo.all_units(session)}
+    return {u.id: unit_repo.full_name(u, by_id) for u in units}
+
+
+async def progress_for(session: AsyncSession, user: User, unit_id: int,
+                       today: dt.date) -> UnitProgress | None:
+    """Progress of a unit the user's role covers; None when outside scope or without plan."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None or not (await scope_of(session, user)).covers(unit_id):
+        return None
+    return await unit_progress(session, unit, today)
+
+
+async def households_named(session: AsyncSession, user: User, name: str,
+                           exact_only: bool = False) -> list[Household]:
+    """Households in the user's villages whose head's name matches."""
+    scope = await scope_of(session, user)
+    village_ids = None if scope.everything else sorted(scope.unit_ids)
+    found = await best_households(session, name, village_ids)
+    if exact_only:
+        return [h for h in found if h.name_key == fold(name)]
+    return found
+
+
+async def household_labels(session: AsyncSession, households: list[Household]) -> dict[int, str]:
+    """'Bà Phạm Thị Đéc (Thôn Chợ)' for each household."""
+    by_id = {u.id: u for u in await unit_repo.all_units(session)}
+    return {h.id: f"{h.title or ''} {h.head_name} ({by_id[h.village_id].name})".strip()
+            for h in households}
+
+
+@dataclass
+class HouseholdCard:
+    """What a household answer shows."""
+
+    household: Household
+    village: str
+    registered_years: list[int]
+    pending: list[StatusChange]
+    history: list[StatusChange]
+
+
+async def household_card(session: AsyncSession, user: User,
+                         household_id: int) -> HouseholdCard | None:
+    """A household's details and history, if the user's role covers its village."""
+    household = await session.get(Household, household_id)
+    if household is None or not (await scope_of(session, user)).covers(household.village_id):
+        return None
+    village = await session.get(Unit, household.village_id)
+    assert village is not None
+    years = await session.scalars(select(ExitRegistration.year).where(
+        ExitRegistration.household_id == household_id).order_by(ExitRegistration.year))
+    changes = list((await session.scalars(select(StatusChange).where(
+        StatusChange.household_id == household_id).order_by(StatusChange.id))).all())
+    pending = [c for c in changes if c.state == ReportState.PENDING.value]
+    label = (await labels(session, [village]))[village.id]
+    return HouseholdCard(household, label, list(years.all()), pending, changes)

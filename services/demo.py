@@ -1,0 +1,37 @@
+"""Demo data: the seed plans shipped in data/demo/, plus an admin user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from domain.names import fold
+from domain.roles import Role
+from services.plan_import import ImportResult, import_plan
+from storage.audit import now, record
+from storage.db import Database
+from storage.models import User
+
+DEMO_FOLDER = Path(__file__).resolve().parent.parent / "data" / "demo"
+
+
+async def load_demo(db: Database) -> list[ImportResult]:
+    """Import every demo plan (idempotent) and make sure `admin` exists."""
+    results = [await import_plan(db, path, channel="demo")
+               for path in sorted(DEMO_FOLDER.glob("*.csv"))]
+    await ensure_admin(db)
+    return results
+
+
+async def ensure_admin(db: Database) -> None:
+    """The `admin` user, who sees everything."""
+    async with db.session() as session, session.begin():
+        if await session.scalar(select(User).where(User.login == "admin")):
+            return
+        admin = User(login="admin", title=None, name="Quản trị", name_key=fold("admin"),
+                     role=Role.ADMIN.value, active=True, created_at=now())
+        session.add(admin)
+        await session.flush()
+        record(session, actor_id=None, channel="demo", action="user.create", entity="user",
+               entity_id=admin.id, after={"login": "admin", "role": "admin"})

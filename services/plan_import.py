@@ -1,0 +1,217 @@
+"""Import a plan file in one transaction: all rows or nothing, idempotent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import fold, nfc, split_title
+from domain.roles import Role
+from services.plan_checks import check_plan, household_key, unit_key
+from services.plan_file import PlanFile, PlanRow, Problem, read_plan
+from storage import households, units
+from storage.audit import diff, record
+from storage.db import Database
+from storage.models import Household, Unit, UnitPlan
+from storage.people import ensure_person
+
+PLAN_FIELDS = {
+    "so_ho": "households", "so_khau": "population", "ho_ngheo": "poor",
+    "ho_can_ngheo": "near_poor", "khau_ngheo": "poor_population", "giam_ngheo": "target_poor",
+    "giam_can_ngheo": "target_near_poor", "ngheo_con_lai": "stated_poor_remaining",
+    "can_ngheo_con_lai": "stated_near_poor_remaining",
+}
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing."""
+
+    file: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported."""
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        """True when anything in the database changed."""
+        return bool(sum(self.created.values()) + sum(self.updated.values()))
+
+
+class _Rollback(Exception):
+    pass
+
+
+async def import_plan(db: Database, path: Path, actor_id: int | None = None,
+                      channel: str = "cli") -> ImportResult:
+    """Validate the whole file, then write it in one transaction (or write nothing)."""
+    plan = read_plan(path)
+    result = ImportResult(file=plan.name, warnings=check_plan(plan) if not plan.errors else [])
+    result.errors = plan.errors
+    if result.errors:
+        return result
+    try:
+        async with db.session() as session, session.begin():
+            writer = _PlanWriter(session, plan, result, actor_id, channel)
+            await writer.write()
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created.clear()
+        result.updated.clear()
+    return result
+
+
+class _PlanWriter:
+    """Writes validated rows; collects errors that need the database to see."""
+
+    def __init__(self, session: AsyncSession, plan: PlanFile, result: ImportResult,
+                 actor_id: int | None, channel: str) -> None:
+        self.session, self.plan, self.result = session, plan, result
+        self.actor_id, self.channel = actor_id, channel
+        self.units: dict[tuple[object, ...], Unit] = {}
+        self.seen_households: set[tuple[object, ...]] = set()
+
+    async def write(self) -> None:
+        """Units and plans first, then households."""
+        for row in self.plan.rows:
+            if row.household is None:
+                await self._unit_row(row)
+        for row in self.plan.rows:
+            if row.household is not None:
+                await self._household_row(row)
+
+    async def _unit_row(self, row: PlanRow) -> None:
+        unit = await self._unit_for(row, create=True)
+        assert unit is not None
+        values: dict[str, Any] = {attr: row.counts[col] for col, attr in PLAN_FIELDS.items()}
+        values.update(officer_name=_person(row.people["can_bo_phu_trach"]),
+                      head_name=_person(row.people["truong_thon"]),
+                      leader_name=_person(row.people["lanh_dao"]), note=row.note)
+        await self._upsert_plan(unit, row.year, values)
+        await self._people(unit, row)
+
+    async def _unit_for(self, row: PlanRow, create: bool) -> Unit | None:
+        key = unit_key(row)
+        if key in self.units:
+            return self.units[key]
+        parent: Unit | None = None
+        for level, name in zip(units.LEVELS, row.path, strict=True):
+            if not name:
+                continue
+            if create:
+                parent, made = await units.find_or_create(self.session, parent, level, name)
+                self._count("unit", made, False)
+            else:
+                parent = await units.find(self.session, parent, level, name)
+                if parent is None:
+                    return None
+        if parent is not None:
+            self.units[key] = parent
+        return parent
+
+    async def _upsert_plan(self, unit: Unit, year: int, values: dict[str, Any]) -> None:
+        plan = await self.session.scalar(
+            select(UnitPlan).where(UnitPlan.unit_id == unit.id, UnitPlan.year == year))
+        village_id = unit.id if unit.level == "village" else None
+        if plan is None:
+            plan = UnitPlan(unit_id=unit.id, year=year, source=Path(self.plan.name).name, **values)
+            self.session.add(plan)
+            await self.session.flush()
+            self._audit("plan.create", "plan", plan.id, village_id, None, values)
+            self._count("plan", True, False)
+            return
+        before, after = diff({k: getattr(plan, k) for k in values}, values)
+        for key, value in after.items():
+            setattr(plan, key, value)
+        if after:
+            self._audit("plan.update", "plan", plan.id, village_id, before, after)
+        self._count("plan", False, bool(after))
+
+    async def _people(self, unit: Unit, row: PlanRow) -> None:
+        roles = (("can_bo_phu_trach", Role.OFFICER), ("truong_thon", Role.VILLAGE_HEAD),
+                 ("lanh_dao", Role.COMMUNE_LEADER))
+        for column, role in roles:
+            person = row.people[column]
+            if person:
+                _, changed = await ensure_person(self.session, person, role, unit.id,
+                                                 self.channel, self.actor_id)
+                self._count("user", False, changed)
+
+    async def _household_row(self, row: PlanRow) -> None:
+        key = household_key(row)
+        if key in self.seen_households:
+            return  # listed twice: warned about, the first row counts
+        self.seen_households.add(key)
+        village = await self._unit_for(row, create=False)
+        if village is None or village.level != "village":
+            self.result.errors.append(Problem(self.plan.name, row.row, "thon",
+                                              f"chưa có dòng thôn cho {row.path[3]}"))
+            return
+        fields = row.household
+        assert fields is not None
+        title, name = split_title(fields.head)
+        values: dict[str, Any] = {
+            "title": title, "head_name": name, "name_key": fold(name), "code": fields.code,
+            "members": fields.members, "workers": fields.workers, "cause": fields.cause,
+            "social_protection": fields.social_protection, "deprivations": fields.deprivations,
+            "initial_status": fields.status.value, "initial_year": row.year, "note": row.note,
+        }
+        household = await self._upsert_household(village, str(key[-1]), values)
+        if fields.registered is not None:
+            changed = await households.set_registration(self.session, household.id, row.year,
+                                                        fields.registered)
+            if changed:
+                self._audit("household.register", "household", household.id, village.id, None,
+                            {"year": row.year, "registered": fields.registered})
+            self._count("registration", changed, False)
+
+    async def _upsert_household(self, village: Unit, key: str, values: dict[str, Any]) -> Household:
+        household = await households.by_key(self.session, village.id, key)
+        if household is None:
+            household = Household(village_id=village.id, household_key=key,
+                                  status=values["initial_status"], **values)
+            self.session.add(household)
+            await self.session.flush()
+            self._audit("household.create", "household", household.id, village.id, None, values)
+            self._count("household", True, False)
+            return household
+        before, after = diff({k: getattr(household, k) for k in values}, values)
+        for field_name, value in after.items():
+            setattr(household, field_name, value)
+        if after:
+            household.status = (await households.derive_status(self.session, household)).value
+            self._audit("household.update", "household", household.id, village.id, before, after)
+        self._count("household", False, bool(after))
+        return household
+
+    def _audit(self, action: str, entity: str, entity_id: int, village_id: int | None,
+               before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        record(self.session, actor_id=self.actor_id, channel=self.channel, action=action,
+               entity=entity, entity_id=entity_id, village_id=village_id, before=before,
+               after=after | {"file": Path(self.plan.name).name})
+
+    def _count(self, what: str, created: bool, updated: bool) -> None:
+        if created:
+            self.result.created[what] += 1
+        elif updated:
+            self.result.updated[what] += 1
+
+
+def _person(text: str | None) -> str | None:
+    if not text:
+        return None
+    title, name = split_title(text)
+    return nfc(f"{title} {name}" if title else name)
+

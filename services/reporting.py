@@ -1,0 +1,222 @@
+"""Use cases of reports: submit, withdraw, confirm or reject; every step audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import fold, nfc
+from domain.roles import CAN_CONFIRM, CAN_REPORT, Role
+from domain.statuses import ChangeKind, ReportState, Status, allowed_changes, status_after
+from services.access import scope_of
+from storage import households as household_repo
+from storage import units as unit_repo
+from storage.audit import record
+from storage.models import ChatIdentity, ExitRegistration, Household, StatusChange, Unit, User
+
+
+class ReportError(Exception):
+    """A report that cannot be made; `code` names the template that explains it."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code, self.details = code, details
+
+
+async def reporter_villages(session: AsyncSession, user: User) -> list[Unit]:
+    """Villages this user may report for."""
+    if user.role not in {r.value for r in CAN_REPORT}:
+        return []
+    scope = await scope_of(session, user)
+    return [u for u in await unit_repo.all_units(session)
+            if u.level == "village" and scope.covers(u.id)]
+
+
+async def household_choices(session: AsyncSession, village_id: int, year: int) -> list[Household]:
+    """Poor and near-poor households of a village, those registered to exit first."""
+    registered = select(ExitRegistration.household_id).where(ExitRegistration.year == year)
+    query = select(Household).where(
+        Household.village_id == village_id,
+        Household.status.in_([Status.POOR.value, Status.NEAR_POOR.value]))
+    found = list((await session.scalars(query)).all())
+    ids = set((await session.scalars(registered)).all())
+    return sorted(found, key=lambda h: (h.id not in ids, h.status != Status.POOR.value, h.name_key))
+
+
+async def pending_of(session: AsyncSession, household_id: int) -> StatusChange | None:
+    """The household's report awaiting a decision, if any."""
+    return await session.scalar(select(StatusChange).where(
+        StatusChange.household_id == household_id,
+        StatusChange.state == ReportState.PENDING.value))
+
+
+async def options_for(session: AsyncSession, household: Household) -> list[ChangeKind]:
+    """Changes that make sense from the household's current status."""
+    return allowed_changes(Status(household.status),
+                           await household_repo.ever_poor(session, household))
+
+
+async def check_can_report(session: AsyncSession, user: User, household: Household) -> None:
+    """Raise unless `user` may report on this household now."""
+    if household.village_id not in {v.id for v in await reporter_villages(session, user)}:
+        raise ReportError("wrong_village")
+    pending = await pending_of(session, household.id)
+    if pending is not None:
+        raise ReportError("already_pending", change=pending)
+
+
+async def submit(session: AsyncSession, user: User, channel: str, household_id: int,
+                 kind: ChangeKind, happened_on: dt.date, now: dt.datetime,
+                 note: str | None = None, details: dict[str, Any] | None = None,
+                 evidence: str | None = None) -> StatusChange:
+    """Store a pending report, checked against the household's current status."""
+    household = await session.get(Household, household_id, with_for_update=True)
+    if household is None:
+        raise ReportError("household_gone")
+    await check_can_report(session, user, household)
+    if kind not in await options_for(session, household):
+        raise ReportError("not_possible", household=household, kind=kind)
+    current = Status(household.status)
+    change = StatusChange(
+        household_id=household.id, village_id=household.village_id, kind=kind.value,
+        from_status=current.value, to_status=status_after(kind, current).value,
+        happened_on=happened_on, reported_at=now, reported_by=user.id, channel=channel,
+        state=ReportState.PENDING.value, note=note, details=details, evidence=evidence)
+    session.add(change)
+    await session.flush()
+    _audit(session, user, channel, "report.create", change, None, _snapshot(change))
+    return change
+
+
+async def submit_new_household(session: AsyncSession, user: User, channel: str,
+                               village_id: int, fields: dict[str, Any], happened_on: dt.date,
+                               now: dt.datetime, note: str | None = None) -> StatusChange:
+    """A household new to the program: created out of it, with a pending entry report."""
+    if village_id not in {v.id for v in await reporter_villages(session, user)}:
+        raise ReportError("wrong_village")
+    title, name = fields.get("title"), nfc(fields["name"])
+    key = fold(name)
+    if await household_repo.by_key(session, village_id, key):
+        raise ReportError("household_exists", name=name)
+    household = Household(
+        village_id=village_id, household_key=key, title=title, head_name=name, name_key=key,
+        members=fields.get("members"), workers=fields.get("workers"), cause=fields.get("cause"),
+        initial_status=Status.OUT.value, initial_year=happened_on.year, status=Status.OUT.value,
+        note="thêm qua báo cáo của trưởng thôn")
+    session.add(household)
+    await session.flush()
+    _audit(session, user, channel, "household.create", None, None,
+           {"household_id": household.id, "name": name}, household=household)
+    kind = ChangeKind.NEW_POOR if fields["status"] == Status.POOR.value else ChangeKind.NEW_NEAR_POOR
+    return await submit(session, user, channel, household.id, kind, happened_on, now, note,
+                        details={"new_household": True})
+
+
+async def withdraw(session: AsyncSession, user: User, channel: str, change_id: int,
+                   now: dt.datetime) -> StatusChange:
+    """The reporter takes back their own pending report."""
+    change = await session.get(StatusChange, change_id)
+    if change is None or change.reported_by != user.id:
+        raise ReportError("not_yours")
+    if not await _settle(session, change, ReportState.WITHDRAWN, user, now, None):
+        raise ReportError("already_decided", change=change)
+    _audit(session, user, channel, "report.withdraw", change, {"state": "pending"},
+           {"state": change.state})
+    return change
+
+
+async def decide(session: AsyncSession, user: User, channel: str, change_id: int,
+                 confirm: bool, now: dt.datetime, reason: str | None = None) -> StatusChange:
+    """Confirm or reject a pending report; two deciders at once cannot both win."""
+    change = await session.get(StatusChange, change_id)
+    if change is None:
+        raise ReportError("household_gone")
+    if user.role not in {r.value for r in CAN_CONFIRM} or not (
+            await scope_of(session, user)).covers(change.village_id):
+        raise ReportError("cannot_decide")
+    household = await session.get(Household, change.household_id, with_for_update=True)
+    assert household is not None
+    if confirm and household.status != change.from_status:
+        raise ReportError("status_moved", household=household)
+    state = ReportState.CONFIRMED if confirm else ReportState.REJECTED
+    if not await _settle(session, change, state, user, now, reason):
+        await session.refresh(change)
+        raise ReportError("already_decided", change=change)
+    if confirm:
+        before = {"status": household.status, "members": household.members,
+                  "workers": household.workers, "cause": household.cause}
+        _apply(household, change)
+        _audit(session, user, channel, "household.update", None, before,
+               {"status": household.status, "members": household.members,
+                "workers": household.workers, "cause": household.cause}, household=household)
+    _audit(session, user, channel, f"report.{state.value}", change, {"state": "pending"},
+           {"state": state.value, "reason": reason})
+    return change
+
+
+async def _settle(session: AsyncSession, change: StatusChange, state: ReportState, user: User,
+                  now: dt.datetime, reason: str | None) -> bool:
+    """Move pending -> state with a conditional UPDATE; False if someone was first."""
+    result = await session.execute(
+        update(StatusChange)
+        .where(StatusChange.id == change.id, StatusChange.state == ReportState.PENDING.value)
+        .values(state=state.value, decided_by=user.id, decided_at=now, reason=reason)
+        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    change.state, change.decided_by, change.decided_at, change.reason = (
+        state.value, user.id, now, reason)
+    return True
+
+
+def _apply(household: Household, change: StatusChange) -> None:
+    household.status = change.to_status
+    for field_name, value in (change.details or {}).items():
+        if field_name in {"members", "workers", "cause"}:
+            setattr(household, field_name, value)
+
+
+async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
+    """Officers whose scope covers the village; else the commune's leaders."""
+    users = list((await session.scalars(select(User).where(User.active.is_(True), User.role.in_(
+        [Role.OFFICER.value, Role.COMMUNE_LEADER.value])))).all())
+    all_units = await unit_repo.all_units(session)
+    covering = [u for u in users if (await scope_of(session, u, all_units)).covers(village_id)]
+    officers = [u for u in covering if u.role == Role.OFFICER.value]
+    return officers or covering
+
+
+async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:
+    """Every chat account linked to these users."""
+    query = select(ChatIdentity).where(ChatIdentity.user_id.in_(user_ids))
+    return list((await session.scalars(query)).all())
+
+
+async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChange]:
+    """Reports awaiting a decision in the villages this user covers, oldest first."""
+    scope = await scope_of(session, user)
+    query = select(StatusChange).where(StatusChange.state == ReportState.PENDING.value)
+    found = (await session.scalars(query.order_by(StatusChange.id))).all()
+    return [c for c in found if scope.covers(c.village_id)]
+
+
+def _snapshot(change: StatusChange) -> dict[str, Any]:
+    return {"household_id": change.household_id, "kind": change.kind, "from": change.from_status,
+            "to": change.to_status, "happened_on": change.happened_on.isoformat(),
+            "state": change.state, "note": change.note, "details": change.details}
+
+
+def _audit(session: AsyncSession, user: User, channel: str, action: str,
+           change: StatusChange | None, before: dict[str, Any] | None,
+           after: dict[str, Any] | None, household: Household | None = None) -> None:
+    if household is not None:
+        entity, entity_id, village_id = "household", household.id, household.village_id
+    else:
+        assert change is not None
+        entity, entity_id, village_id = "report", change.id, change.village_id
+        after = (after or {}) | {"household_id": change.household_id}
+    record(session, actor_id=user.id, channel=channel, action=action, entity=entity,
+           entity_id=entity_id, village_id=village_id, before=before, after=after)

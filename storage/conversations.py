@@ -1,0 +1,47 @@
+"""Conversation state and processed updates, kept in the database to survive restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.audit import now
+from storage.models import Conversation, ProcessedUpdate
+
+IDLE = "idle"
+
+
+async def load(session: AsyncSession, channel: str, chat_id: str, user_id: str) -> Conversation:
+    """The conversation row of this chat account, created idle if missing (locked on PostgreSQL)."""
+    query = select(Conversation).where(
+        Conversation.channel == channel, Conversation.chat_id == chat_id,
+        Conversation.external_id == user_id).with_for_update()
+    conversation = await session.scalar(query)
+    if conversation is None:
+        conversation = Conversation(channel=channel, chat_id=chat_id, external_id=user_id,
+                                    step=IDLE, data={}, updated_at=now())
+        session.add(conversation)
+    return conversation
+
+
+def save(conversation: Conversation, step: str, data: dict[str, Any]) -> None:
+    """Set the step and its data (a new dict, so the JSON column is seen as changed)."""
+    conversation.step = step
+    conversation.data = dict(data)
+    conversation.updated_at = now()
+
+
+async def claim_update(session: AsyncSession, channel: str, update_key: str) -> bool:
+    """Record an incoming update; False when it was already handled."""
+    if await session.get(ProcessedUpdate, (channel, update_key)):
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedUpdate(channel=channel, update_key=update_key,
+                                        processed_at=now()))
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,240 @@
+"""The database schema, as typed SQLAlchemy 2 models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# 64-bit ids on PostgreSQL; SQLite only auto-increments INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with JSON for dict columns and aware datetimes."""
+
+    type_annotation_map = {
+        int: BigId,
+        dict[str, Any]: JSON,
+        dt.datetime: DateTime(timezone=True),
+    }
+
+
+class Unit(Base):
+    """An administrative unit: province, district, commune/ward or village/residential group."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("parent_id", "name_key", name="uq_unit_parent_name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class UnitPlan(Base):
+    """A unit's yearly plan: start counts and targets as the document states them."""
+
+    __tablename__ = "unit_plan"
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_plan_unit_year"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    households: Mapped[int | None]
+    population: Mapped[int | None]
+    poor: Mapped[int | None]
+    near_poor: Mapped[int | None]
+    poor_population: Mapped[int | None]
+    target_poor: Mapped[int | None]
+    target_near_poor: Mapped[int | None]
+    stated_poor_remaining: Mapped[int | None]
+    stated_near_poor_remaining: Mapped[int | None]
+    officer_name: Mapped[str | None] = mapped_column(String(200))
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    leader_name: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class Household(Base):
+    """A household of a village; its current status is derived from its history."""
+
+    __tablename__ = "household"
+    __table_args__ = (UniqueConstraint("village_id", "household_key", name="uq_household_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    household_key: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str | None] = mapped_column(String(10))
+    head_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    members: Mapped[int | None]
+    workers: Mapped[int | None]
+    cause: Mapped[str | None] = mapped_column(Text)
+    social_protection: Mapped[bool | None] = mapped_column(Boolean)
+    deprivations: Mapped[dict[str, Any] | None]
+    initial_status: Mapped[str] = mapped_column(String(16))
+    initial_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # cache of the derived status
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ExitRegistration(Base):
+    """A household registered to exit poverty or near-poverty in a year."""
+
+    __tablename__ = "exit_registration"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class StatusChange(Base):
+    """Append-only history of reported changes; a report is a claim until confirmed."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (
+        Index("ix_change_household_state", "household_id", "state"),
+        Index("ix_change_village_day", "village_id", "happened_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[dt.date] = mapped_column(Date)
+    reported_at: Mapped[dt.datetime]
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None]
+    evidence: Mapped[str | None] = mapped_column(String(300))
+
+
+class User(Base):
+    """A person using the bot, with one role."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime]
+
+
+class UserScope(Base):
+    """A unit a user's role covers (with everything below it)."""
+
+    __tablename__ = "user_scope"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+
+
+class ChatIdentity(Base):
+    """A chat account on one channel, linked to a user."""
+
+    __tablename__ = "chat_identity"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    linked_at: Mapped[dt.datetime]
+
+
+class Invite(Base):
+    """A single-use, expiring code that links a chat account to a user or a new role."""
+
+    __tablename__ = "invite"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    role: Mapped[str | None] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CodeAttempt(Base):
+    """Wrong invite codes from one chat, to slow guessing down."""
+
+    __tablename__ = "code_attempt"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime]
+
+
+class Conversation(Base):
+    """Where a user is in a multi-step flow, so it survives a restart."""
+
+    __tablename__ = "conversation"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[dt.datetime]
+
+
+class ProcessedUpdate(Base):
+    """Incoming updates already applied, so a redelivered update is applied once."""
+
+    __tablename__ = "processed_update"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    update_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    processed_at: Mapped[dt.datetime]
+
+
+class AuditEvent(Base):
+    """Who changed what, when, through which channel, with before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]

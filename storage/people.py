@@ -1,0 +1,98 @@
+"""Users, their scopes and their chat identities."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import fold, split_title
+from domain.roles import Role
+from storage.audit import now, record
+from storage.models import ChatIdentity, User, UserScope
+
+
+def login_for(name: str) -> str:
+    """'Bà Đỗ Thị Nga' -> 'do-thi-nga'."""
+    return fold(split_title(name)[1]).replace(" ", "-")
+
+
+async def ensure_person(
+    session: AsyncSession, person: str, role: Role, unit_id: int | None, channel: str,
+    actor_id: int | None = None,
+) -> tuple[User, bool]:
+    """The user of this name and role, created if missing, with `unit_id` in scope."""
+    title, name = split_title(person)
+    key = fold(name)
+    user = await session.scalar(select(User).where(User.name_key == key, User.role == role.value))
+    changed = False
+    if user is None:
+        user = User(login=await _free_login(session, login_for(name)), title=title, name=name,
+                    name_key=key, role=role.value, active=True, created_at=now())
+        session.add(user)
+        await session.flush()
+        record(session, actor_id=actor_id, channel=channel, action="user.create", entity="user",
+               entity_id=user.id, after={"name": name, "role": role.value})
+        changed = True
+    if unit_id is not None and await add_scope(session, user, unit_id, channel, actor_id):
+        changed = True
+    return user, changed
+
+
+async def add_scope(
+    session: AsyncSession, user: User, unit_id: int, channel: str, actor_id: int | None
+) -> bool:
+    """Give `user` the unit; False when it already had it."""
+    if await session.get(UserScope, (user.id, unit_id)):
+        return False
+    session.add(UserScope(user_id=user.id, unit_id=unit_id))
+    record(session, actor_id=actor_id, channel=channel, action="role.scope_add", entity="user",
+           entity_id=user.id, after={"role": user.role, "unit_id": unit_id})
+    await session.flush()
+    return True
+
+
+async def _free_login(session: AsyncSession, base: str) -> str:
+    candidate, suffix = base, 1
+    while await session.scalar(select(User.id).where(User.login == candidate)):
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    return candidate
+
+
+async def scope_units(session: AsyncSession, user_id: int) -> set[int]:
+    """The unit ids attached to a user (not yet expanded to descendants)."""
+    rows = await session.scalars(select(UserScope.unit_id).where(UserScope.user_id == user_id))
+    return set(rows.all())
+
+
+async def find_users(session: AsyncSession, name: str) -> list[User]:
+    """Users whose login or name matches `name` (accent- and case-insensitive)."""
+    key = fold(split_title(name)[1])
+    query = select(User).where((User.login == name) | (User.name_key == key)).order_by(User.id)
+    return list((await session.scalars(query)).all())
+
+
+async def user_for_chat(session: AsyncSession, channel: str, external_id: str) -> User | None:
+    """The active user linked to a chat account, if any."""
+    identity = await session.get(ChatIdentity, (channel, external_id))
+    if identity is None:
+        return None
+    user = await session.get(User, identity.user_id)
+    return user if user and user.active else None
+
+
+async def link_chat(
+    session: AsyncSession, channel: str, external_id: str, chat_id: str, user: User
+) -> None:
+    """Link (or re-link) a chat account to a user."""
+    identity = await session.get(ChatIdentity, (channel, external_id))
+    before = {"user_id": identity.user_id} if identity else None
+    if identity is None:
+        identity = ChatIdentity(channel=channel, external_id=external_id, user_id=user.id,
+                                chat_id=chat_id, linked_at=now())
+        session.add(identity)
+    else:
+        identity.user_id, identity.chat_id, identity.linked_at = user.id, chat_id, now()
+    record(session, actor_id=user.id, channel=channel, action="identity.link", entity="user",
+           entity_id=user.id, before=before, after={"channel": channel, "external_id": external_id})
+    await session.flush()
