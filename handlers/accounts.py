@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from domain.roles import CAN_INVITE, Role
 from handlers.context import Context
@@ -37,7 +38,7 @@ async def redeem_code(ctx: Context, code: str) -> list[Reply]:
         ctx.session, channel=message.channel, external_id=message.user_id,
         chat_id=message.chat_id, text=code, now=ctx.now, display_name=message.user_name)
     if outcome.user is None:
-        minutes = int(outcome.wait.total_seconds() // 60) + 1 if outcome.wait else 0
+        minutes = math.ceil(outcome.wait.total_seconds() / 60) if outcome.wait else 0
         return [ctx.reply("code_problem", problem=outcome.problem, minutes=minutes)]
     ctx.user = outcome.user
     units = await onboarding.user_roles_summary(ctx.session, outcome.user)

@@ -24,14 +24,16 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
     happened_on = dt.date.fromisoformat(data["happened_on"])
     channel = ctx.message.channel
     try:
-        if "new" in data:
-            change = await reporting.submit_new_household(
-                ctx.session, ctx.user, channel, data["village_id"], data["new"], happened_on,
-                ctx.now, data.get("note"))
-        else:
-            change = await reporting.submit(
-                ctx.session, ctx.user, channel, data["household_id"], ChangeKind(data["kind"]),
-                happened_on, ctx.now, data.get("note"), data.get("details"), data.get("evidence"))
+        async with ctx.session.begin_nested():  # a refused report leaves no partial rows
+            if "new" in data:
+                change = await reporting.submit_new_household(
+                    ctx.session, ctx.user, channel, data["village_id"], data["new"],
+                    happened_on, ctx.now, data.get("note"))
+            else:
+                change = await reporting.submit(
+                    ctx.session, ctx.user, channel, data["household_id"],
+                    ChangeKind(data["kind"]), happened_on, ctx.now, data.get("note"),
+                    data.get("details"), data.get("evidence"))
     except reporting.ReportError as error:
         conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
@@ -66,11 +68,13 @@ async def _decide_or_undo(ctx: Context, kind: str, change_id: int,
     assert ctx.user is not None
     channel = ctx.message.channel
     try:
-        if kind == "undo":
-            change = await reporting.withdraw(ctx.session, ctx.user, channel, change_id, ctx.now)
-            return [ctx.reply("report_withdrawn", change=change)]
-        change = await reporting.decide(ctx.session, ctx.user, channel, change_id,
-                                        kind == "ok", ctx.now, reason)
+        async with ctx.session.begin_nested():
+            if kind == "undo":
+                change = await reporting.withdraw(ctx.session, ctx.user, channel, change_id,
+                                                  ctx.now)
+                return [ctx.reply("report_withdrawn", change=change)]
+            change = await reporting.decide(ctx.session, ctx.user, channel, change_id,
+                                            kind == "ok", ctx.now, reason)
     except reporting.ReportError as error:
         return [problem_reply(ctx, error)]
     text = await _describe(ctx, change)

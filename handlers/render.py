@@ -36,7 +36,7 @@ def environment() -> Environment:
     return env
 
 
-def render(name: str, **context: Any) -> str:
+def render(name: str, /, **context: Any) -> str:
     """Render `templates/<name>.j2`; blank lines dropped (short on a phone screen)."""
     text = environment().get_template(f"{name}.j2").render(**context)
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())

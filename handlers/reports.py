@@ -88,10 +88,12 @@ async def quick(ctx: Context, text: str) -> list[Reply]:
                             "happened_on": (happened_on or ctx.today).isoformat()}
     if len(exact) == 1:
         return await _household_chosen(ctx, exact[0], data)
+    if not exact and await reporting.exists_elsewhere(ctx.session, name, villages):
+        return [ctx.reply("report_problem", code="wrong_village")]
     village_name = villages[0].name if len(villages) == 1 else "các thôn của anh/chị"
     buttons = [[Button(_household_label(h), f"rh:{h.id}")] for h in found[:6]]
     buttons.append([Button(label("new_household"), "rn:")])
-    data["new_name"] = _title_case_name(text, name)
+    data["new_name"] = _typed_title(text, name) + _title_case_name(text, name)
     _save(ctx, PICK_HOUSEHOLD, data)
     return [ctx.reply("report_household_unknown", buttons=buttons, name=data["new_name"],
                       village=village_name, close=bool(found))]
@@ -342,6 +344,12 @@ async def _typed_household(ctx: Context, text: str) -> list[Reply]:
     _save(ctx, PICK_HOUSEHOLD, ctx.data | {"new_name": nfc(text)})
     return [ctx.reply("report_household_unknown", buttons=buttons, name=nfc(text),
                       village=village.name if village else "", close=bool(found))]
+
+
+def _typed_title(text: str, folded_name: str) -> str:
+    """'Ông ' or 'Bà ' when the sentence put one before the name, else ''."""
+    match = re.search(rf"\b(ong|ba)\s+{re.escape(folded_name)}", fold(text))
+    return {"ong": "Ông ", "ba": "Bà "}[match.group(1)] if match else ""
 
 
 def _household_label(household: Household) -> str:

@@ -35,6 +35,13 @@ async def reporter_villages(session: AsyncSession, user: User) -> list[Unit]:
             if u.level == "village" and scope.covers(u.id)]
 
 
+async def exists_elsewhere(session: AsyncSession, name_key: str, villages: list[Unit]) -> bool:
+    """True when a household of exactly this name lives outside the reporter's villages."""
+    query = select(Household.id).where(Household.name_key == name_key,
+                                       Household.village_id.not_in([v.id for v in villages]))
+    return await session.scalar(query.limit(1)) is not None
+
+
 async def household_choices(session: AsyncSession, village_id: int, year: int) -> list[Household]:
     """Poor and near-poor households of a village, those registered to exit first."""
     registered = select(ExitRegistration.household_id).where(ExitRegistration.year == year)
@@ -137,8 +144,13 @@ async def decide(session: AsyncSession, user: User, channel: str, change_id: int
     if user.role not in {r.value for r in CAN_CONFIRM} or not (
             await scope_of(session, user)).covers(change.village_id):
         raise ReportError("cannot_decide")
+    # Lock the household first (PostgreSQL), then re-read the report: a decider who waited
+    # for the lock sees the first decision instead of deciding twice.
     household = await session.get(Household, change.household_id, with_for_update=True)
     assert household is not None
+    await session.refresh(change)
+    if change.state != ReportState.PENDING.value:
+        raise ReportError("already_decided", change=change)
     if confirm and household.status != change.from_status:
         raise ReportError("status_moved", household=household)
     state = ReportState.CONFIRMED if confirm else ReportState.REJECTED
