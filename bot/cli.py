@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,16 @@ from bot.settings import Settings
 from services.demo import load_demo
 from services.plan_import import ImportResult, import_plan
 
+WHAT = {
+    "unit": "đơn vị",
+    "plan": "kế hoạch",
+    "household": "hộ",
+    "registration": "đăng ký thoát",
+    "user": "người dùng",
+}
 
-WHAT = {"unit": "đơn vị", "plan": "kế hoạch", "household": "hộ", "registration": "đăng ký thoát",
-        "user": "người dùng"}
 
-
-def _run(work: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+def _run(work: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
     return asyncio.run(work(*args))
 
 
@@ -34,9 +38,11 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply database migrations (also done automatically on start)."""
+
     async def work() -> None:
         app = await build()
         await app.db.dispose()
+
     _run(work)
     click.echo("Cơ sở dữ liệu đã cập nhật.")
 
@@ -45,12 +51,14 @@ def migrate() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_command(files: tuple[Path, ...]) -> None:
     """Import plan files (CSV or XLSX; format in data/FORMAT.md). All rows or nothing."""
+
     async def work() -> list[ImportResult]:
         app = await build()
         try:
             return [await import_plan(app.db, path) for path in files]
         finally:
             await app.db.dispose()
+
     results = _run(work)
     for result in results:
         _print_result(result)
@@ -77,12 +85,14 @@ def _print_result(result: ImportResult) -> None:
 @main.command("demo-data")
 def demo_data() -> None:
     """Load the demo plans of Cẩm Bình, Hồng Thượng and Cam Phúc Nam (idempotent)."""
+
     async def work() -> list[ImportResult]:
         app = await build()
         try:
             return await load_demo(app.db)
         finally:
             await app.db.dispose()
+
     for result in _run(work):
         _print_result(result)
 
@@ -109,8 +119,13 @@ async def _console(as_name: str | None) -> None:
 
 
 @main.command()
-@click.option("--as", "as_name", default="admin", show_default=True,
-              help="Console user when no bot token is set.")
+@click.option(
+    "--as",
+    "as_name",
+    default="admin",
+    show_default=True,
+    help="Console user when no bot token is set.",
+)
 def run(as_name: str) -> None:
     """Run every channel whose token is set; without tokens, the console chat on demo data."""
     from bot.runner import run_channels
@@ -133,7 +148,9 @@ async def _demo_console(as_name: str) -> None:
         async with app.db.session() as session:
             empty = await session.scalar(select(Unit.id).limit(1)) is None
         if empty:
-            click.echo("Cơ sở dữ liệu trống: nạp dữ liệu mẫu (Cẩm Bình, Hồng Thượng, Cam Phúc Nam).")
+            click.echo(
+                "Cơ sở dữ liệu trống: nạp dữ liệu mẫu (Cẩm Bình, Hồng Thượng, Cam Phúc Nam)."
+            )
             await load_demo(app.db)
     finally:
         await app.db.dispose()
@@ -143,8 +160,12 @@ async def _demo_console(as_name: str) -> None:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--role", type=click.Choice(["village_head", "officer", "commune_leader",
-                                           "district_officer", "province_officer"]))
+@click.option(
+    "--role",
+    type=click.Choice(
+        ["village_head", "officer", "commune_leader", "district_officer", "province_officer"]
+    ),
+)
 @click.option("--unit", "unit_name", help="Unit the new user's role covers.")
 @click.option("--hours", default=72, show_default=True, help="Hours before the code expires.")
 def invite(name: str | None, role: str | None, unit_name: str | None, hours: int) -> None:

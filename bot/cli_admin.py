@@ -20,8 +20,9 @@ from storage.people import find_users
 EVERYTHING = Scope(True, frozenset(), frozenset())
 
 
-async def make_invite(name: str | None, role: str | None, unit_name: str | None,
-                      ttl: dt.timedelta) -> str:
+async def make_invite(
+    name: str | None, role: str | None, unit_name: str | None, ttl: dt.timedelta
+) -> str:
     """A code for user NAME, or for a new user of ROLE over UNIT."""
     app = await build()
     try:
@@ -38,9 +39,11 @@ async def make_invite(name: str | None, role: str | None, unit_name: str | None,
             candidates = [u for u in best_units(unit_name, units, EVERYTHING) if u.level == level]
             if len(candidates) != 1:
                 raise click.ClickException(
-                    f'"{unit_name}": tìm thấy {len(candidates)} đơn vị cấp {level}.')
-            return await create_invite(session, now=now(), ttl=ttl, role=Role(role),
-                                       unit=candidates[0])
+                    f'"{unit_name}": tìm thấy {len(candidates)} đơn vị cấp {level}.'
+                )
+            return await create_invite(
+                session, now=now(), ttl=ttl, role=Role(role), unit=candidates[0]
+            )
     finally:
         await app.db.dispose()
 
@@ -55,13 +58,16 @@ async def print_audit(household: str | None, village: str | None) -> None:
                 if not found:
                     raise click.ClickException(f'Không tìm thấy hộ "{household}".')
                 events = await events_for(session, entity="household", entity_id=found[0].id)
-                events += [e for e in await events_for(session, village_ids=[found[0].village_id])
-                           if e.entity == "report" and (e.after or {}).get("household_id")
-                           == found[0].id]
+                events += [
+                    e
+                    for e in await events_for(session, village_ids=[found[0].village_id])
+                    if e.entity == "report" and (e.after or {}).get("household_id") == found[0].id
+                ]
             else:
                 units = await unit_repo.all_units(session)
-                villages = [u for u in best_units(village or "", units, EVERYTHING)
-                            if u.level == "village"]
+                villages = [
+                    u for u in best_units(village or "", units, EVERYTHING) if u.level == "village"
+                ]
                 if not villages:
                     raise click.ClickException(f'Không tìm thấy thôn "{village}".')
                 events = await events_for(session, village_ids=[v.id for v in villages])
@@ -75,8 +81,10 @@ async def print_audit(household: str | None, village: str | None) -> None:
 def _audit_line(event: AuditEvent, names: dict[int, str]) -> str:
     who = names.get(event.actor_id, "hệ thống") if event.actor_id else "hệ thống"
     moment = event.at.strftime("%Y-%m-%d %H:%M")
-    return (f"{moment} {event.channel:<8} {who:<20} {event.action:<18} "
-            f"{event.entity}#{event.entity_id} trước={event.before} sau={event.after}")
+    return (
+        f"{moment} {event.channel:<8} {who:<20} {event.action:<18} "
+        f"{event.entity}#{event.entity_id} trước={event.before} sau={event.after}"
+    )
 
 
 async def print_users() -> None:

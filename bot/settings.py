@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     zalo_bot_token: str | None = None
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    telegram_webhook_url: str | None = None  # e.g. https://bot.example.vn/telegram
+    telegram_webhook_secret: str | None = None  # random per start when unset
+    zalo_webhook_url: str | None = None  # e.g. https://bot.example.vn/zalo
+    zalo_webhook_secret: str | None = None  # random per start when unset
+    public_base_url: str | None = None  # where the web server is reachable (Zalo photos)
+    web_listen: str = "127.0.0.1"
+    web_port: int = 8080
     invite_ttl_hours: int = 72
     log_level: str = "INFO"
-

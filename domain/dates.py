@@ -20,7 +20,7 @@ def find_date(text: str, today: dt.date) -> tuple[dt.date | None, str]:
         year = int(match.group(3)) if match.group(3) else today.year
         found = _day(year, month, day, today, explicit_year=bool(match.group(3)))
         if found:
-            return found, fold(text[: match.start()] + " " + text[match.end():])
+            return found, fold(text[: match.start()] + " " + text[match.end() :])
     folded = fold(text)
     month_match = MONTH.search(folded)
     if month_match and 1 <= int(month_match.group(1)) <= 12:
@@ -29,7 +29,7 @@ def find_date(text: str, today: dt.date) -> tuple[dt.date | None, str]:
         if not month_match.group(2) and (year, month) > (today.year, today.month):
             year -= 1
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        rest = folded[: month_match.start()] + " " + folded[month_match.end():]
+        rest = folded[: month_match.start()] + " " + folded[month_match.end() :]
         return min(last, today), " ".join(rest.split())
     return None, folded
 

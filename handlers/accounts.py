@@ -35,8 +35,14 @@ async def redeem_code(ctx: Context, code: str) -> list[Reply]:
     """Try an invite code and tell the outcome."""
     message = ctx.message
     outcome = await onboarding.redeem(
-        ctx.session, channel=message.channel, external_id=message.user_id,
-        chat_id=message.chat_id, text=code, now=ctx.now, display_name=message.user_name)
+        ctx.session,
+        channel=message.channel,
+        external_id=message.user_id,
+        chat_id=message.chat_id,
+        text=code,
+        now=ctx.now,
+        display_name=message.user_name,
+    )
     if outcome.user is None:
         minutes = math.ceil(outcome.wait.total_seconds() / 60) if outcome.wait else 0
         return [ctx.reply("code_problem", problem=outcome.problem, minutes=minutes)]
@@ -70,8 +76,11 @@ async def invite_in_chat(ctx: Context, argument: str) -> list[Reply]:
     assert ctx.user is not None
     if ctx.user.role not in {r.value for r in CAN_INVITE}:
         return [ctx.reply("not_allowed")]
-    villages = [u for u in await units_named(ctx.session, ctx.user, argument)
-                if u.level == "village"] if argument else []
+    villages = (
+        [u for u in await units_named(ctx.session, ctx.user, argument) if u.level == "village"]
+        if argument
+        else []
+    )
     if len(villages) != 1:
         return [ctx.reply("invite_usage", found=len(villages))]
     village: Unit = villages[0]
@@ -79,6 +88,12 @@ async def invite_in_chat(ctx: Context, argument: str) -> list[Reply]:
     if not scope.covers(village.id):
         return [ctx.reply("not_in_scope")]
     code = await onboarding.create_invite(
-        ctx.session, now=ctx.now, ttl=dt.timedelta(hours=72), role=Role.VILLAGE_HEAD,
-        unit=village, created_by=ctx.user.id, channel=ctx.message.channel)
+        ctx.session,
+        now=ctx.now,
+        ttl=dt.timedelta(hours=72),
+        role=Role.VILLAGE_HEAD,
+        unit=village,
+        created_by=ctx.user.id,
+        channel=ctx.message.channel,
+    )
     return [ctx.reply("invite_created", code=code, village=village)]

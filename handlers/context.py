@@ -35,6 +35,8 @@ class Context:
         """The data collected so far in the current flow."""
         return self.conversation.data
 
-    def reply(self, template: str, /, buttons: list[list[Any]] | None = None, **values: Any) -> Reply:
+    def reply(
+        self, template: str, /, buttons: list[list[Any]] | None = None, **values: Any
+    ) -> Reply:
         """Render a named template into a reply to this chat."""
         return Reply(render(template, **values), buttons=buttons or [])

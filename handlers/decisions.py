@@ -27,13 +27,28 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
         async with ctx.session.begin_nested():  # a refused report leaves no partial rows
             if "new" in data:
                 change = await reporting.submit_new_household(
-                    ctx.session, ctx.user, channel, data["village_id"], data["new"],
-                    happened_on, ctx.now, data.get("note"))
+                    ctx.session,
+                    ctx.user,
+                    channel,
+                    data["village_id"],
+                    data["new"],
+                    happened_on,
+                    ctx.now,
+                    data.get("note"),
+                )
             else:
                 change = await reporting.submit(
-                    ctx.session, ctx.user, channel, data["household_id"],
-                    ChangeKind(data["kind"]), happened_on, ctx.now, data.get("note"),
-                    data.get("details"), data.get("evidence"))
+                    ctx.session,
+                    ctx.user,
+                    channel,
+                    data["household_id"],
+                    ChangeKind(data["kind"]),
+                    happened_on,
+                    ctx.now,
+                    data.get("note"),
+                    data.get("details"),
+                    data.get("evidence"),
+                )
     except reporting.ReportError as error:
         conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
@@ -63,24 +78,31 @@ async def typed_reason(ctx: Context, text: str) -> list[Reply]:
     return await _decide_or_undo(ctx, "no", change_id, text.strip()[:500])
 
 
-async def _decide_or_undo(ctx: Context, kind: str, change_id: int,
-                          reason: str | None) -> list[Reply]:
+async def _decide_or_undo(
+    ctx: Context, kind: str, change_id: int, reason: str | None
+) -> list[Reply]:
     assert ctx.user is not None
     channel = ctx.message.channel
     try:
         async with ctx.session.begin_nested():
             if kind == "undo":
-                change = await reporting.withdraw(ctx.session, ctx.user, channel, change_id,
-                                                  ctx.now)
+                change = await reporting.withdraw(
+                    ctx.session, ctx.user, channel, change_id, ctx.now
+                )
                 return [ctx.reply("report_withdrawn", change=change)]
-            change = await reporting.decide(ctx.session, ctx.user, channel, change_id,
-                                            kind == "ok", ctx.now, reason)
+            change = await reporting.decide(
+                ctx.session, ctx.user, channel, change_id, kind == "ok", ctx.now, reason
+            )
     except reporting.ReportError as error:
         return [problem_reply(ctx, error)]
     text = await _describe(ctx, change)
-    ctx.outbox.extend(await _to_users(ctx, [change.reported_by] if change.reported_by else [],
-                                      render("decision_for_reporter", change=change, what=text,
-                                             decider=ctx.user)))
+    ctx.outbox.extend(
+        await _to_users(
+            ctx,
+            [change.reported_by] if change.reported_by else [],
+            render("decision_for_reporter", change=change, what=text, decider=ctx.user),
+        )
+    )
     return [ctx.reply("decision_done", change=change, what=text)]
 
 
@@ -99,8 +121,12 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
     """Explain why a report or decision could not be made; offer undo where it helps."""
     buttons = []
     change = error.details.get("change")
-    if error.code == "already_pending" and change is not None and ctx.user is not None \
-            and change.reported_by == ctx.user.id:
+    if (
+        error.code == "already_pending"
+        and change is not None
+        and ctx.user is not None
+        and change.reported_by == ctx.user.id
+    ):
         buttons = [[Button(label("undo"), f"undo:{change.id}")]]
     return ctx.reply("report_problem", buttons=buttons, code=error.code, **error.details)
 
@@ -108,14 +134,20 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
 async def _notify_deciders(ctx: Context, change: StatusChange) -> list[Reply]:
     deciders = await reporting.deciders_for(ctx.session, change.village_id)
     reporter = ctx.user
-    text = render("decision_request", what=await _describe(ctx, change), reporter=reporter,
-                  change=change)
-    return await _to_users(ctx, [u.id for u in deciders if reporter is None or u.id != reporter.id],
-                           text, _decision_buttons(change))
+    text = render(
+        "decision_request", what=await _describe(ctx, change), reporter=reporter, change=change
+    )
+    return await _to_users(
+        ctx,
+        [u.id for u in deciders if reporter is None or u.id != reporter.id],
+        text,
+        _decision_buttons(change),
+    )
 
 
-async def _to_users(ctx: Context, user_ids: list[int], text: str,
-                    buttons: list[list[Button]] | None = None) -> list[Reply]:
+async def _to_users(
+    ctx: Context, user_ids: list[int], text: str, buttons: list[list[Button]] | None = None
+) -> list[Reply]:
     replies = []
     for identity in await reporting.chats_of(ctx.session, user_ids):
         if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
@@ -127,8 +159,12 @@ async def _to_users(ctx: Context, user_ids: list[int], text: str,
 
 def _decision_buttons(change: StatusChange, numbered: bool = False) -> list[list[Button]]:
     suffix = f" số {change.id}" if numbered else ""
-    return [[Button(label("approve") + suffix, f"ok:{change.id}"),
-             Button(label("reject") + suffix, f"no:{change.id}")]]
+    return [
+        [
+            Button(label("approve") + suffix, f"ok:{change.id}"),
+            Button(label("reject") + suffix, f"no:{change.id}"),
+        ]
+    ]
 
 
 async def _describe(ctx: Context, change: StatusChange) -> str:
@@ -136,6 +172,12 @@ async def _describe(ctx: Context, change: StatusChange) -> str:
     village = await ctx.session.get(Unit, change.village_id)
     reporter = await ctx.session.get(User, change.reported_by) if change.reported_by else None
     assert household is not None and village is not None
-    return render("report_line", change=change, household=household, village=village,
-                  reporter=reporter, change_label=label(change.kind),
-                  details=change.details or {})
+    return render(
+        "report_line",
+        change=change,
+        household=household,
+        village=village,
+        reporter=reporter,
+        change_label=label(change.kind),
+        details=change.details or {},
+    )

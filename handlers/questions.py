@@ -44,7 +44,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
         return [ctx.reply("ask_what")]
     household = HOUSEHOLD_PREFIX.match(subject)
     if household:
-        return await household_answer(ctx, subject[household.end():])
+        return await household_answer(ctx, subject[household.end() :])
     if subject in OWN_UNIT:
         scope = await scope_of(ctx.session, ctx.user)
         return await _answer_units(ctx, await ask.own_units(ctx.session, scope), text)

@@ -53,7 +53,7 @@ def parse_quick(text: str, today: dt.date) -> tuple[ChangeKind, str, dt.date | N
     for pattern, kind in QUICK_PHRASES:
         match = re.search(rf"\b(?:{pattern})\b", folded)
         if match:
-            name = folded[: match.start()] + " " + folded[match.end():]
+            name = folded[: match.start()] + " " + folded[match.end() :]
             return kind, " ".join(NAME_NOISE.sub(" ", name).split()), happened_on
     raise ValueError("not a report")
 
@@ -84,8 +84,12 @@ async def quick(ctx: Context, text: str) -> list[Reply]:
         return [ctx.reply("not_allowed")]
     found = await best_households(ctx.session, name, [v.id for v in villages]) if name else []
     exact = [h for h in found if h.name_key == name]
-    data: dict[str, Any] = {"kind": kind.value, "village_id": villages[0].id, "quick": True,
-                            "happened_on": (happened_on or ctx.today).isoformat()}
+    data: dict[str, Any] = {
+        "kind": kind.value,
+        "village_id": villages[0].id,
+        "quick": True,
+        "happened_on": (happened_on or ctx.today).isoformat(),
+    }
     if len(exact) == 1:
         return await _household_chosen(ctx, exact[0], data)
     if not exact and await reporting.exists_elsewhere(ctx.session, name, villages):
@@ -95,16 +99,31 @@ async def quick(ctx: Context, text: str) -> list[Reply]:
     buttons.append([Button(label("new_household"), "rn:")])
     data["new_name"] = _typed_title(text, name) + _title_case_name(text, name)
     _save(ctx, PICK_HOUSEHOLD, data)
-    return [ctx.reply("report_household_unknown", buttons=buttons, name=data["new_name"],
-                      village=village_name, close=bool(found))]
+    return [
+        ctx.reply(
+            "report_household_unknown",
+            buttons=buttons,
+            name=data["new_name"],
+            village=village_name,
+            close=bool(found),
+        )
+    ]
 
 
 async def continue_step(ctx: Context, text: str) -> list[Reply]:
     """Typed text while a flow is open: each step validates and re-asks with a hint."""
-    handler = {PICK_VILLAGE: _typed_village, PICK_HOUSEHOLD: _typed_household,
-               CORRECT_VALUE: _typed_value, NOTE: _typed_note, CONFIRM: _typed_confirm,
-               NEW_NAME: _typed_new_name, NEW_MEMBERS: _typed_number, NEW_WORKERS: _typed_number,
-               NEW_CAUSE: _typed_cause, decisions.REJECT_REASON: decisions.typed_reason}.get(ctx.step)
+    handler = {
+        PICK_VILLAGE: _typed_village,
+        PICK_HOUSEHOLD: _typed_household,
+        CORRECT_VALUE: _typed_value,
+        NOTE: _typed_note,
+        CONFIRM: _typed_confirm,
+        NEW_NAME: _typed_new_name,
+        NEW_MEMBERS: _typed_number,
+        NEW_WORKERS: _typed_number,
+        NEW_CAUSE: _typed_cause,
+        decisions.REJECT_REASON: decisions.typed_reason,
+    }.get(ctx.step)
     if handler is None:
         return [ctx.reply("report_hint", step=ctx.step, field=ctx.data.get("field"))]
     return await handler(ctx, text)
@@ -145,12 +164,16 @@ async def _ask_household(ctx: Context, village: Unit) -> list[Reply]:
     buttons = [[Button(_household_label(h), f"rh:{h.id}")] for h in choices[:12]]
     buttons.append([Button(label("new_household"), "rn:")])
     _save(ctx, PICK_HOUSEHOLD, {"village_id": village.id})
-    return [ctx.reply("report_pick_household", buttons=buttons, village=village.name,
-                      households=choices)]
+    return [
+        ctx.reply(
+            "report_pick_household", buttons=buttons, village=village.name, households=choices
+        )
+    ]
 
 
-async def _household_chosen(ctx: Context, household: Household,
-                            data: dict[str, Any]) -> list[Reply]:
+async def _household_chosen(
+    ctx: Context, household: Household, data: dict[str, Any]
+) -> list[Reply]:
     assert ctx.user is not None
     try:
         await reporting.check_can_report(ctx.session, ctx.user, household)
@@ -168,26 +191,42 @@ async def _household_chosen(ctx: Context, household: Household,
     replies = []
     if wanted:
         replies.append(_not_possible(ctx, household, ChangeKind(wanted), options))
-    replies.append(ctx.reply("report_pick_change", buttons=buttons, h=household,
-                             status_label=label(f"status.{household.status}")))
+    replies.append(
+        ctx.reply(
+            "report_pick_change",
+            buttons=buttons,
+            h=household,
+            status_label=label(f"status.{household.status}"),
+        )
+    )
     return replies
 
 
-def _not_possible(ctx: Context, household: Household, wanted: ChangeKind,
-                  options: list[ChangeKind]) -> Reply:
-    suggestion = ChangeKind.EXIT_NEAR_POVERTY if wanted in (
-        ChangeKind.EXIT_POVERTY, ChangeKind.EXIT_TO_NEAR_POOR) else None
-    return ctx.reply("report_problem", code="not_possible", household=household,
-                     status_label=label(f"status.{household.status}"),
-                     change_label=label(wanted.value),
-                     suggestion=label(suggestion.value) if suggestion in options else None)
+def _not_possible(
+    ctx: Context, household: Household, wanted: ChangeKind, options: list[ChangeKind]
+) -> Reply:
+    suggestion = (
+        ChangeKind.EXIT_NEAR_POVERTY
+        if wanted in (ChangeKind.EXIT_POVERTY, ChangeKind.EXIT_TO_NEAR_POOR)
+        else None
+    )
+    return ctx.reply(
+        "report_problem",
+        code="not_possible",
+        household=household,
+        status_label=label(f"status.{household.status}"),
+        change_label=label(wanted.value),
+        suggestion=label(suggestion.value) if suggestion in options else None,
+    )
 
 
 async def _change_chosen(ctx: Context, kind: ChangeKind) -> list[Reply]:
     data = ctx.data | {"kind": kind.value}
     if kind is ChangeKind.CORRECTION:
         _save(ctx, PICK_FIELD, data)
-        buttons = [[Button(label(f"field.{f}"), f"rf:{f}")] for f in ("members", "workers", "cause")]
+        buttons = [
+            [Button(label(f"field.{f}"), f"rf:{f}")] for f in ("members", "workers", "cause")
+        ]
         return [ctx.reply("report_pick_field", buttons=buttons)]
     if data.get("quick"):
         return await _summary(ctx, data)
@@ -197,8 +236,11 @@ async def _change_chosen(ctx: Context, kind: ChangeKind) -> list[Reply]:
 
 def _ask_value(ctx: Context, field: str) -> list[Reply]:
     _save(ctx, CORRECT_VALUE, ctx.data | {"field": field})
-    return [ctx.reply("report_ask_value", field=field, field_label=label(f"field.{field}"),
-                      old_value=None)]
+    return [
+        ctx.reply(
+            "report_ask_value", field=field, field_label=label(f"field.{field}"), old_value=None
+        )
+    ]
 
 
 async def _typed_value(ctx: Context, text: str) -> list[Reply]:
@@ -228,23 +270,52 @@ async def _summary(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     data.setdefault("happened_on", ctx.today.isoformat())
     _save(ctx, CONFIRM, data)
     village = await ctx.session.get(Unit, data["village_id"]) if data.get("village_id") else None
-    buttons = [[Button(label("confirm"), "cf:yes"), Button(label("change"), "cf:edit"),
-                Button(label("cancel"), "cf:no")]]
-    values: dict[str, Any] = {"note": data.get("note"), "evidence": data.get("evidence"),
-                              "happened_on": dt.date.fromisoformat(data["happened_on"]),
-                              "field_label": None, "old_value": None, "new_value": None}
+    buttons = [
+        [
+            Button(label("confirm"), "cf:yes"),
+            Button(label("change"), "cf:edit"),
+            Button(label("cancel"), "cf:no"),
+        ]
+    ]
+    values: dict[str, Any] = {
+        "note": data.get("note"),
+        "evidence": data.get("evidence"),
+        "happened_on": dt.date.fromisoformat(data["happened_on"]),
+        "field_label": None,
+        "old_value": None,
+        "new_value": None,
+    }
     if "new" in data:
-        return [ctx.reply("report_summary", buttons=buttons, new_household=True,
-                          household=data["new"], village=village.name if village else "", **values)]
+        return [
+            ctx.reply(
+                "report_summary",
+                buttons=buttons,
+                new_household=True,
+                household=data["new"],
+                village=village.name if village else "",
+                **values,
+            )
+        ]
     household = await ctx.session.get(Household, data["household_id"])
     assert household is not None
     village = await ctx.session.get(Unit, household.village_id)
     for field, new_value in (data.get("details") or {}).items():
-        values.update(field_label=label(f"field.{field}"), old_value=getattr(household, field),
-                      new_value=new_value)
-    return [ctx.reply("report_summary", buttons=buttons, new_household=False, household=household,
-                      village=village.name if village else "", change_label=label(data["kind"]),
-                      **values)]
+        values.update(
+            field_label=label(f"field.{field}"),
+            old_value=getattr(household, field),
+            new_value=new_value,
+        )
+    return [
+        ctx.reply(
+            "report_summary",
+            buttons=buttons,
+            new_household=False,
+            household=household,
+            village=village.name if village else "",
+            change_label=label(data["kind"]),
+            **values,
+        )
+    ]
 
 
 async def _typed_confirm(ctx: Context, text: str) -> list[Reply]:
@@ -264,8 +335,8 @@ async def _confirm_choice(ctx: Context, choice: str) -> list[Reply]:
             return _ask_new_name(ctx)
         household = await ctx.session.get(Household, ctx.data["household_id"])
         assert household is not None
-        keep = {k: ctx.data[k] for k in ("village_id", "household_id", "happened_on")
-                if k in ctx.data}
+        keys = ("village_id", "household_id", "happened_on")
+        keep: dict[str, Any] = {k: ctx.data[k] for k in keys if k in ctx.data}
         return await _household_chosen(ctx, household, keep)
     return await decisions.submit_from_flow(ctx)
 
@@ -289,8 +360,10 @@ def _ask_new_status(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     title, name = split_title(data["new"]["name"])
     data["new"] = data["new"] | {"name": name, "title": data["new"].get("title") or title}
     _save(ctx, NEW_STATUS, data)
-    buttons = [[Button("Hộ nghèo", f"ns:{Status.POOR.value}")],
-               [Button("Hộ cận nghèo", f"ns:{Status.NEAR_POOR.value}")]]
+    buttons = [
+        [Button("Hộ nghèo", f"ns:{Status.POOR.value}")],
+        [Button("Hộ cận nghèo", f"ns:{Status.NEAR_POOR.value}")],
+    ]
     return [ctx.reply("report_new_status", buttons=buttons, name=name)]
 
 
@@ -298,8 +371,11 @@ async def _typed_number(ctx: Context, text: str) -> list[Reply]:
     field = "members" if ctx.step == NEW_MEMBERS else "workers"
     number = int(text) if text.strip().isdigit() else None
     members = ctx.data.get("new", {}).get("members")
-    if number is None or (field == "members" and number == 0) or (
-            field == "workers" and members is not None and number > members):
+    if (
+        number is None
+        or (field == "members" and number == 0)
+        or (field == "workers" and members is not None and number > members)
+    ):
         return [ctx.reply("report_hint", step=ctx.step, field=None)]
     return await _set_new(ctx, field, number)
 
@@ -342,8 +418,15 @@ async def _typed_household(ctx: Context, text: str) -> list[Reply]:
     buttons = [[Button(_household_label(h), f"rh:{h.id}")] for h in found[:6]]
     buttons.append([Button(label("new_household"), "rn:")])
     _save(ctx, PICK_HOUSEHOLD, ctx.data | {"new_name": nfc(text)})
-    return [ctx.reply("report_household_unknown", buttons=buttons, name=nfc(text),
-                      village=village.name if village else "", close=bool(found))]
+    return [
+        ctx.reply(
+            "report_household_unknown",
+            buttons=buttons,
+            name=nfc(text),
+            village=village.name if village else "",
+            close=bool(found),
+        )
+    ]
 
 
 def _typed_title(text: str, folded_name: str) -> str:
@@ -362,11 +445,10 @@ def _title_case_name(text: str, folded_name: str) -> str:
     words = nfc(text).split()
     count = len(folded_name.split())
     for start in range(len(words) - count + 1):
-        if fold(" ".join(words[start:start + count])) == folded_name:
-            return " ".join(w[:1].upper() + w[1:] for w in words[start:start + count])
+        if fold(" ".join(words[start : start + count])) == folded_name:
+            return " ".join(w[:1].upper() + w[1:] for w in words[start : start + count])
     return folded_name.title()
 
 
 def _save(ctx: Context, step: str, data: dict[str, Any]) -> None:
     conversations.save(ctx.conversation, step, data)
-

@@ -38,8 +38,12 @@ PUBLIC_COMMANDS = {"start", "batdau", "huy", "cancel", "thoat", "trogiup", "help
 class Dispatcher:
     """Turns one neutral message into replies, inside one committed transaction."""
 
-    def __init__(self, db: Database, timezone: str = "Asia/Ho_Chi_Minh",
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        timezone: str = "Asia/Ho_Chi_Minh",
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.db = db
         self.zone = ZoneInfo(timezone)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -52,21 +56,25 @@ class Dispatcher:
         try:
             return await self._handle(message)
         except Exception:
-            log.exception("update failed", extra={"channel": message.channel,
-                                                  "update": message.update_key})
+            log.exception(
+                "update failed", extra={"channel": message.channel, "update": message.update_key}
+            )
             return [Reply(render("internal_error"))]
 
     async def _handle(self, message: IncomingMessage) -> list[Reply]:
         now = self.clock()
         async with self.db.session() as session, session.begin():
             if message.update_key and not await conversations.claim_update(
-                    session, message.channel, message.update_key):
+                session, message.channel, message.update_key
+            ):
                 return []
-            conversation = await conversations.load(session, message.channel, message.chat_id,
-                                                    message.user_id)
+            conversation = await conversations.load(
+                session, message.channel, message.chat_id, message.user_id
+            )
             user = await user_for_chat(session, message.channel, message.user_id)
-            ctx = Context(session, message, user, conversation,
-                          now.astimezone(self.zone).date(), now)
+            ctx = Context(
+                session, message, user, conversation, now.astimezone(self.zone).date(), now
+            )
             step_before = conversation.step
             replies = await route(ctx)
             remember_menu(ctx, replies, step_before)

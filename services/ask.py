@@ -16,7 +16,7 @@ from services.progress import UnitProgress, unit_progress
 from storage import units as unit_repo
 from storage.models import ExitRegistration, Household, StatusChange, Unit, User
 
-__all__ = ["Unit", "HouseholdCard", "units_named", "progress_for", "household_card"]
+__all__ = ["HouseholdCard", "Unit", "household_card", "progress_for", "units_named"]
 
 
 async def units_named(session: AsyncSession, user: User, name: str) -> list[Unit]:
@@ -38,8 +38,9 @@ async def labels(session: AsyncSession, units: list[Unit]) -> dict[int, str]:
     return {u.id: unit_repo.full_name(u, by_id) for u in units}
 
 
-async def progress_for(session: AsyncSession, user: User, unit_id: int,
-                       today: dt.date) -> UnitProgress | None:
+async def progress_for(
+    session: AsyncSession, user: User, unit_id: int, today: dt.date
+) -> UnitProgress | None:
     """Progress of a unit the user's role covers; None when outside scope or without plan."""
     unit = await session.get(Unit, unit_id)
     if unit is None or not (await scope_of(session, user)).covers(unit_id):
@@ -47,8 +48,9 @@ async def progress_for(session: AsyncSession, user: User, unit_id: int,
     return await unit_progress(session, unit, today)
 
 
-async def households_named(session: AsyncSession, user: User, name: str,
-                           exact_only: bool = False) -> list[Household]:
+async def households_named(
+    session: AsyncSession, user: User, name: str, exact_only: bool = False
+) -> list[Household]:
     """Households in the user's villages whose head's name matches."""
     scope = await scope_of(session, user)
     village_ids = None if scope.everything else sorted(scope.unit_ids)
@@ -61,8 +63,10 @@ async def households_named(session: AsyncSession, user: User, name: str,
 async def household_labels(session: AsyncSession, households: list[Household]) -> dict[int, str]:
     """'Bà Phạm Thị Đéc (Thôn Chợ)' for each household."""
     by_id = {u.id: u for u in await unit_repo.all_units(session)}
-    return {h.id: f"{h.title or ''} {h.head_name} ({by_id[h.village_id].name})".strip()
-            for h in households}
+    return {
+        h.id: f"{h.title or ''} {h.head_name} ({by_id[h.village_id].name})".strip()
+        for h in households
+    }
 
 
 @dataclass
@@ -76,18 +80,29 @@ class HouseholdCard:
     history: list[StatusChange]
 
 
-async def household_card(session: AsyncSession, user: User,
-                         household_id: int) -> HouseholdCard | None:
+async def household_card(
+    session: AsyncSession, user: User, household_id: int
+) -> HouseholdCard | None:
     """A household's details and history, if the user's role covers its village."""
     household = await session.get(Household, household_id)
     if household is None or not (await scope_of(session, user)).covers(household.village_id):
         return None
     village = await session.get(Unit, household.village_id)
     assert village is not None
-    years = await session.scalars(select(ExitRegistration.year).where(
-        ExitRegistration.household_id == household_id).order_by(ExitRegistration.year))
-    changes = list((await session.scalars(select(StatusChange).where(
-        StatusChange.household_id == household_id).order_by(StatusChange.id))).all())
+    years = await session.scalars(
+        select(ExitRegistration.year)
+        .where(ExitRegistration.household_id == household_id)
+        .order_by(ExitRegistration.year)
+    )
+    changes = list(
+        (
+            await session.scalars(
+                select(StatusChange)
+                .where(StatusChange.household_id == household_id)
+                .order_by(StatusChange.id)
+            )
+        ).all()
+    )
     pending = [c for c in changes if c.state == ReportState.PENDING.value]
     label = (await labels(session, [village]))[village.id]
     return HouseholdCard(household, label, list(years.all()), pending, changes)

@@ -18,8 +18,9 @@ DEMO_FOLDER = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 async def load_demo(db: Database) -> list[ImportResult]:
     """Import every demo plan (idempotent) and make sure `admin` exists."""
-    results = [await import_plan(db, path, channel="demo")
-               for path in sorted(DEMO_FOLDER.glob("*.csv"))]
+    results = [
+        await import_plan(db, path, channel="demo") for path in sorted(DEMO_FOLDER.glob("*.csv"))
+    ]
     await ensure_admin(db)
     return results
 
@@ -29,9 +30,23 @@ async def ensure_admin(db: Database) -> None:
     async with db.session() as session, session.begin():
         if await session.scalar(select(User).where(User.login == "admin")):
             return
-        admin = User(login="admin", title=None, name="Quản trị", name_key=fold("admin"),
-                     role=Role.ADMIN.value, active=True, created_at=now())
+        admin = User(
+            login="admin",
+            title=None,
+            name="Quản trị",
+            name_key=fold("admin"),
+            role=Role.ADMIN.value,
+            active=True,
+            created_at=now(),
+        )
         session.add(admin)
         await session.flush()
-        record(session, actor_id=None, channel="demo", action="user.create", entity="user",
-               entity_id=admin.id, after={"login": "admin", "role": "admin"})
+        record(
+            session,
+            actor_id=None,
+            channel="demo",
+            action="user.create",
+            entity="user",
+            entity_id=admin.id,
+            after={"login": "admin", "role": "admin"},
+        )

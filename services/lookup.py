@@ -45,7 +45,10 @@ def household_score(query: str, household: Household) -> float:
 
 
 async def best_households(
-    session: AsyncSession, text: str, village_ids: list[int] | None, limit: int = 8,
+    session: AsyncSession,
+    text: str,
+    village_ids: list[int] | None,
+    limit: int = 8,
     minimum: float = GOOD_ENOUGH,
 ) -> list[Household]:
     """Households whose head's name matches `text`, best first, within the given villages."""
@@ -57,8 +60,10 @@ async def best_households(
     if village_ids is not None:
         query = query.where(Household.village_id.in_(village_ids))
     candidates = (await session.scalars(query)).all()
-    scored = sorted(((household_score(folded, h), h) for h in candidates),
-                    key=lambda pair: (-pair[0], pair[1].id))
+    scored = sorted(
+        ((household_score(folded, h), h) for h in candidates),
+        key=lambda pair: (-pair[0], pair[1].id),
+    )
     exact = [h for s, h in scored if s == 100.0]
     if exact:
         return exact[:limit]

@@ -40,19 +40,42 @@ def code_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def create_invite(session: AsyncSession, *, now: dt.datetime, ttl: dt.timedelta,
-                        user: User | None = None, role: Role | None = None,
-                        unit: Unit | None = None, created_by: int | None = None,
-                        channel: str = "cli") -> str:
+async def create_invite(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    ttl: dt.timedelta,
+    user: User | None = None,
+    role: Role | None = None,
+    unit: Unit | None = None,
+    created_by: int | None = None,
+    channel: str = "cli",
+) -> str:
     """Make a code for an existing user, or for a new user of `role` over `unit`."""
     code = new_code()
-    invite = Invite(code_hash=code_hash(normalize_code(code) or ""), user_id=user.id if user else None,
-                    role=role.value if role else None, unit_id=unit.id if unit else None,
-                    created_by=created_by, created_at=now, expires_at=now + ttl)
+    invite = Invite(
+        code_hash=code_hash(normalize_code(code) or ""),
+        user_id=user.id if user else None,
+        role=role.value if role else None,
+        unit_id=unit.id if unit else None,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + ttl,
+    )
     session.add(invite)
-    record(session, actor_id=created_by, channel=channel, action="invite.create", entity="user",
-           entity_id=user.id if user else None,
-           after={"role": invite.role, "unit_id": invite.unit_id, "expires_at": str(invite.expires_at)})
+    record(
+        session,
+        actor_id=created_by,
+        channel=channel,
+        action="invite.create",
+        entity="user",
+        entity_id=user.id if user else None,
+        after={
+            "role": invite.role,
+            "unit_id": invite.unit_id,
+            "expires_at": str(invite.expires_at),
+        },
+    )
     return code
 
 
@@ -65,8 +88,16 @@ class Redeemed:
     wait: dt.timedelta | None = None
 
 
-async def redeem(session: AsyncSession, *, channel: str, external_id: str, chat_id: str,
-                 text: str, now: dt.datetime, display_name: str | None) -> Redeemed:
+async def redeem(
+    session: AsyncSession,
+    *,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    text: str,
+    now: dt.datetime,
+    display_name: str | None,
+) -> Redeemed:
     """Link the chat account with the code's user (creating it for role invites)."""
     wait = await _lock_remaining(session, channel, external_id, now)
     if wait:
@@ -80,7 +111,9 @@ async def redeem(session: AsyncSession, *, channel: str, external_id: str, chat_
         return Redeemed(None, "used")
     if _aware(invite.expires_at) < now:
         return Redeemed(None, "expired")
-    user = await _user_for(session, invite, display_name or f"{channel} {external_id}", now, channel)
+    user = await _user_for(
+        session, invite, display_name or f"{channel} {external_id}", now, channel
+    )
     invite.used_at, invite.used_by = now, user.id
     attempt = await session.get(CodeAttempt, (channel, external_id))
     if attempt is not None:
@@ -89,27 +122,42 @@ async def redeem(session: AsyncSession, *, channel: str, external_id: str, chat_
     return Redeemed(user)
 
 
-async def _user_for(session: AsyncSession, invite: Invite, name: str, now: dt.datetime,
-                    channel: str) -> User:
+async def _user_for(
+    session: AsyncSession, invite: Invite, name: str, now: dt.datetime, channel: str
+) -> User:
     if invite.user_id is not None:
         user = await session.get(User, invite.user_id)
         assert user is not None
         return user
     title, bare = split_title(name)
-    user = User(login=login_for(bare) + "-" + secrets.token_hex(2), title=title, name=bare,
-                name_key=fold(bare), role=invite.role or Role.VILLAGE_HEAD.value, active=True,
-                created_at=now)
+    user = User(
+        login=login_for(bare) + "-" + secrets.token_hex(2),
+        title=title,
+        name=bare,
+        name_key=fold(bare),
+        role=invite.role or Role.VILLAGE_HEAD.value,
+        active=True,
+        created_at=now,
+    )
     session.add(user)
     await session.flush()
-    record(session, actor_id=invite.created_by, channel=channel, action="user.create",
-           entity="user", entity_id=user.id, after={"name": bare, "role": user.role})
+    record(
+        session,
+        actor_id=invite.created_by,
+        channel=channel,
+        action="user.create",
+        entity="user",
+        entity_id=user.id,
+        after={"name": bare, "role": user.role},
+    )
     if invite.unit_id is not None:
         await add_scope(session, user, invite.unit_id, channel, invite.created_by)
     return user
 
 
-async def _lock_remaining(session: AsyncSession, channel: str, external_id: str,
-                          now: dt.datetime) -> dt.timedelta | None:
+async def _lock_remaining(
+    session: AsyncSession, channel: str, external_id: str, now: dt.datetime
+) -> dt.timedelta | None:
     attempt = await session.get(CodeAttempt, (channel, external_id))
     if attempt is None or attempt.failures < FREE_FAILURES:
         return None
@@ -121,8 +169,9 @@ async def _lock_remaining(session: AsyncSession, channel: str, external_id: str,
 async def _fail(session: AsyncSession, channel: str, external_id: str, now: dt.datetime) -> None:
     attempt = await session.get(CodeAttempt, (channel, external_id))
     if attempt is None:
-        session.add(CodeAttempt(channel=channel, external_id=external_id, failures=1,
-                                last_failure_at=now))
+        session.add(
+            CodeAttempt(channel=channel, external_id=external_id, failures=1, last_failure_at=now)
+        )
     else:
         attempt.failures += 1
         attempt.last_failure_at = now
@@ -135,6 +184,10 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 async def user_roles_summary(session: AsyncSession, user: User) -> list[Unit]:
     """The units attached to a user, for 'who am I'."""
-    query = select(Unit).join(UserScope, UserScope.unit_id == Unit.id).where(
-        UserScope.user_id == user.id).order_by(Unit.id)
+    query = (
+        select(Unit)
+        .join(UserScope, UserScope.unit_id == Unit.id)
+        .where(UserScope.user_id == user.id)
+        .order_by(Unit.id)
+    )
     return list((await session.scalars(query)).all())

@@ -10,13 +10,20 @@ from domain.statuses import Status
 from services.plan_file import PlanFile, PlanRow, Problem
 
 LABELS = {
-    "so_ho": "số hộ", "so_khau": "số khẩu", "ho_ngheo": "hộ nghèo", "ho_can_ngheo": "hộ cận nghèo",
-    "khau_ngheo": "khẩu nghèo", "giam_ngheo": "chỉ tiêu giảm nghèo",
-    "giam_can_ngheo": "chỉ tiêu giảm cận nghèo", "ngheo_con_lai": "hộ nghèo còn lại",
+    "so_ho": "số hộ",
+    "so_khau": "số khẩu",
+    "ho_ngheo": "hộ nghèo",
+    "ho_can_ngheo": "hộ cận nghèo",
+    "khau_ngheo": "khẩu nghèo",
+    "giam_ngheo": "chỉ tiêu giảm nghèo",
+    "giam_can_ngheo": "chỉ tiêu giảm cận nghèo",
+    "ngheo_con_lai": "hộ nghèo còn lại",
     "can_ngheo_con_lai": "hộ cận nghèo còn lại",
 }
-REMAINING = (("ho_ngheo", "giam_ngheo", "ngheo_con_lai"),
-             ("ho_can_ngheo", "giam_can_ngheo", "can_ngheo_con_lai"))
+REMAINING = (
+    ("ho_ngheo", "giam_ngheo", "ngheo_con_lai"),
+    ("ho_can_ngheo", "giam_can_ngheo", "can_ngheo_con_lai"),
+)
 
 
 def unit_key(row: PlanRow) -> tuple[object, ...]:
@@ -51,8 +58,14 @@ def _duplicate_units(plan: PlanFile) -> None:
             continue
         key = unit_key(row)
         if key in first:
-            plan.errors.append(Problem(plan.name, row.row, "thon" if row.path[3] else "xa",
-                                       f"đơn vị đã có ở dòng {first[key]}"))
+            plan.errors.append(
+                Problem(
+                    plan.name,
+                    row.row,
+                    "thon" if row.path[3] else "xa",
+                    f"đơn vị đã có ở dòng {first[key]}",
+                )
+            )
         first.setdefault(key, row.row)
 
 
@@ -64,9 +77,15 @@ def _duplicate_households(plan: PlanFile) -> list[Problem]:
             continue
         key = household_key(row)
         if key in first:
-            warnings.append(Problem(plan.name, row.row, "chu_ho",
-                                    f"hộ {row.household.head} đã ghi ở dòng {first[key]}; "
-                                    "tính là một hộ, theo dòng đầu; dòng này không được nhập"))
+            warnings.append(
+                Problem(
+                    plan.name,
+                    row.row,
+                    "chu_ho",
+                    f"hộ {row.household.head} đã ghi ở dòng {first[key]}; "
+                    "tính là một hộ, theo dòng đầu; dòng này không được nhập",
+                )
+            )
         first.setdefault(key, row.row)
     return warnings
 
@@ -82,12 +101,18 @@ def _stated_totals(plan: PlanFile) -> list[Problem]:
             continue
         children = villages.get(unit_key(row)[:-1], [])
         for column, stated in row.counts.items():
-            values = [child.counts[column] for child in children if child.counts[column] is not None]
+            values = [v for v in (child.counts[column] for child in children) if v is not None]
             if stated is None or not values or sum(values) == stated:
                 continue
-            warnings.append(Problem(plan.name, row.row, column,
-                                    f"{LABELS[column]}: văn bản ghi tổng {number(stated)}, "
-                                    f"cộng {len(values)} thôn được {number(sum(values))}"))
+            warnings.append(
+                Problem(
+                    plan.name,
+                    row.row,
+                    column,
+                    f"{LABELS[column]}: văn bản ghi tổng {number(stated)}, "
+                    f"cộng {len(values)} thôn được {number(sum(values))}",
+                )
+            )
     return warnings
 
 
@@ -97,12 +122,26 @@ def _remaining(name: str, row: PlanRow) -> list[Problem]:
         start, target = row.counts[start_col], row.counts[target_col]
         stated = row.counts[remaining_col]
         if start is not None and target is not None and target > start:
-            warnings.append(Problem(name, row.row, target_col,
-                                    f"chỉ tiêu giảm {target} lớn hơn số hộ đầu năm {start}"))
-        if None not in (start, target, stated) and start - target != stated:  # type: ignore[operator]
-            warnings.append(Problem(name, row.row, remaining_col,
-                                    f"{LABELS[remaining_col]}: văn bản ghi {stated}, "
-                                    f"{start} - {target} = {start - target}"))  # type: ignore[operator]
+            warnings.append(
+                Problem(
+                    name,
+                    row.row,
+                    target_col,
+                    f"chỉ tiêu giảm {target} lớn hơn số hộ đầu năm {start}",
+                )
+            )
+        if start is None or target is None or stated is None:
+            continue
+        if start - target != stated:
+            warnings.append(
+                Problem(
+                    name,
+                    row.row,
+                    remaining_col,
+                    f"{LABELS[remaining_col]}: văn bản ghi {stated}, "
+                    f"{start} - {target} = {start - target}",
+                )
+            )
     return warnings
 
 
@@ -122,7 +161,12 @@ def _registered_vs_target(plan: PlanFile) -> list[Problem]:
         for status, column in ((Status.POOR, "giam_ngheo"), (Status.NEAR_POOR, "giam_can_ngheo")):
             count, target = registered[(*unit_key(row), status)], row.counts[column]
             if any(key[:-1] == unit_key(row) for key in registered) and count != (target or 0):
-                warnings.append(Problem(plan.name, row.row, column,
-                                        f"chỉ tiêu {target or 0} hộ nhưng danh sách đăng ký "
-                                        f"thoát có {count} hộ"))
+                warnings.append(
+                    Problem(
+                        plan.name,
+                        row.row,
+                        column,
+                        f"chỉ tiêu {target or 0} hộ nhưng danh sách đăng ký thoát có {count} hộ",
+                    )
+                )
     return warnings

@@ -11,21 +11,66 @@ from pathlib import Path
 from domain.names import fold, nfc
 from domain.statuses import Status
 
-COLUMNS = (
-    "nam tinh huyen xa thon chu_ho ma_ho so_ho so_khau ho_ngheo ho_can_ngheo khau_ngheo "
-    "giam_ngheo giam_can_ngheo ngheo_con_lai can_ngheo_con_lai can_bo_phu_trach truong_thon "
-    "lanh_dao tinh_trang nhan_khau lao_dong nguyen_nhan btxh dang_ky_thoat thieu_hut ghi_chu"
-).split()
-COUNT_COLUMNS = (
-    "so_ho so_khau ho_ngheo ho_can_ngheo khau_ngheo giam_ngheo giam_can_ngheo "
-    "ngheo_con_lai can_ngheo_con_lai"
-).split()
-DEPRIVATIONS = (
-    "viec_lam nguoi_phu_thuoc dinh_duong bhyt giao_duc_nguoi_lon di_hoc_tre_em chat_luong_nha "
-    "dien_tich_nha nuoc_sinh_hoat nha_tieu vien_thong tiep_can_thong_tin"
-).split()
-STATUS_WORDS = {"ngheo": Status.POOR, "ho ngheo": Status.POOR, "can ngheo": Status.NEAR_POOR,
-                "ho can ngheo": Status.NEAR_POOR}
+COLUMNS = [
+    "nam",
+    "tinh",
+    "huyen",
+    "xa",
+    "thon",
+    "chu_ho",
+    "ma_ho",
+    "so_ho",
+    "so_khau",
+    "ho_ngheo",
+    "ho_can_ngheo",
+    "khau_ngheo",
+    "giam_ngheo",
+    "giam_can_ngheo",
+    "ngheo_con_lai",
+    "can_ngheo_con_lai",
+    "can_bo_phu_trach",
+    "truong_thon",
+    "lanh_dao",
+    "tinh_trang",
+    "nhan_khau",
+    "lao_dong",
+    "nguyen_nhan",
+    "btxh",
+    "dang_ky_thoat",
+    "thieu_hut",
+    "ghi_chu",
+]
+COUNT_COLUMNS = [
+    "so_ho",
+    "so_khau",
+    "ho_ngheo",
+    "ho_can_ngheo",
+    "khau_ngheo",
+    "giam_ngheo",
+    "giam_can_ngheo",
+    "ngheo_con_lai",
+    "can_ngheo_con_lai",
+]
+DEPRIVATIONS = [
+    "viec_lam",
+    "nguoi_phu_thuoc",
+    "dinh_duong",
+    "bhyt",
+    "giao_duc_nguoi_lon",
+    "di_hoc_tre_em",
+    "chat_luong_nha",
+    "dien_tich_nha",
+    "nuoc_sinh_hoat",
+    "nha_tieu",
+    "vien_thong",
+    "tiep_can_thong_tin",
+]
+STATUS_WORDS = {
+    "ngheo": Status.POOR,
+    "ho ngheo": Status.POOR,
+    "can ngheo": Status.NEAR_POOR,
+    "ho can ngheo": Status.NEAR_POOR,
+}
 Report = Callable[[str, str], None]
 YES = {"co", "x", "1", "yes", "true", "dung"}
 NO = {"khong", "0", "no", "false", "sai"}
@@ -109,7 +154,9 @@ def read_plan(path: Path) -> PlanFile:
     if plan.errors:
         return plan
     for number, cells in raw[1:]:
-        values = {key: nfc(cells[i]) if i < len(cells) else "" for i, key in enumerate(header) if key}
+        values = {
+            key: nfc(cells[i]) if i < len(cells) else "" for i, key in enumerate(header) if key
+        }
         if any(values.values()):
             _read_row(plan, number, values)
     return plan
@@ -161,7 +208,9 @@ def _read_row(plan: PlanFile, number: int, values: dict[str, str]) -> None:
         if not value:
             problem(key, "bắt buộc, đang để trống")
     counts = {key: _integer(values.get(key, ""), key, problem) for key in COUNT_COLUMNS}
-    people = {key: values.get(key) or None for key in ("can_bo_phu_trach", "truong_thon", "lanh_dao")}
+    people = {
+        key: values.get(key) or None for key in ("can_bo_phu_trach", "truong_thon", "lanh_dao")
+    }
     household = None
     if values.get("chu_ho"):
         if not path[3]:
@@ -196,9 +245,15 @@ def _household(values: dict[str, str], problem: Report) -> HouseholdFields | Non
     if status is None:
         return None
     return HouseholdFields(
-        head=values["chu_ho"], code=values.get("ma_ho") or None, status=status,
-        members=members, workers=workers, cause=values.get("nguyen_nhan") or None,
-        social_protection=social, registered=registered, deprivations=deprivations,
+        head=values["chu_ho"],
+        code=values.get("ma_ho") or None,
+        status=status,
+        members=members,
+        workers=workers,
+        cause=values.get("nguyen_nhan") or None,
+        social_protection=social,
+        registered=registered,
+        deprivations=deprivations,
     )
 
 

@@ -21,9 +21,14 @@ from storage.models import Household, Unit, UnitPlan
 from storage.people import ensure_person
 
 PLAN_FIELDS = {
-    "so_ho": "households", "so_khau": "population", "ho_ngheo": "poor",
-    "ho_can_ngheo": "near_poor", "khau_ngheo": "poor_population", "giam_ngheo": "target_poor",
-    "giam_can_ngheo": "target_near_poor", "ngheo_con_lai": "stated_poor_remaining",
+    "so_ho": "households",
+    "so_khau": "population",
+    "ho_ngheo": "poor",
+    "ho_can_ngheo": "near_poor",
+    "khau_ngheo": "poor_population",
+    "giam_ngheo": "target_poor",
+    "giam_can_ngheo": "target_near_poor",
+    "ngheo_con_lai": "stated_poor_remaining",
     "can_ngheo_con_lai": "stated_near_poor_remaining",
 }
 
@@ -53,8 +58,9 @@ class _Rollback(Exception):
     pass
 
 
-async def import_plan(db: Database, path: Path, actor_id: int | None = None,
-                      channel: str = "cli") -> ImportResult:
+async def import_plan(
+    db: Database, path: Path, actor_id: int | None = None, channel: str = "cli"
+) -> ImportResult:
     """Validate the whole file, then write it in one transaction (or write nothing)."""
     plan = read_plan(path)
     result = ImportResult(file=plan.name, warnings=check_plan(plan) if not plan.errors else [])
@@ -76,8 +82,14 @@ async def import_plan(db: Database, path: Path, actor_id: int | None = None,
 class _PlanWriter:
     """Writes validated rows; collects errors that need the database to see."""
 
-    def __init__(self, session: AsyncSession, plan: PlanFile, result: ImportResult,
-                 actor_id: int | None, channel: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        plan: PlanFile,
+        result: ImportResult,
+        actor_id: int | None,
+        channel: str,
+    ) -> None:
         self.session, self.plan, self.result = session, plan, result
         self.actor_id, self.channel = actor_id, channel
         self.units: dict[tuple[object, ...], Unit] = {}
@@ -96,9 +108,12 @@ class _PlanWriter:
         unit = await self._unit_for(row, create=True)
         assert unit is not None
         values: dict[str, Any] = {attr: row.counts[col] for col, attr in PLAN_FIELDS.items()}
-        values.update(officer_name=_person(row.people["can_bo_phu_trach"]),
-                      head_name=_person(row.people["truong_thon"]),
-                      leader_name=_person(row.people["lanh_dao"]), note=row.note)
+        values.update(
+            officer_name=_person(row.people["can_bo_phu_trach"]),
+            head_name=_person(row.people["truong_thon"]),
+            leader_name=_person(row.people["lanh_dao"]),
+            note=row.note,
+        )
         await self._upsert_plan(unit, row.year, values)
         await self._people(unit, row)
 
@@ -123,7 +138,8 @@ class _PlanWriter:
 
     async def _upsert_plan(self, unit: Unit, year: int, values: dict[str, Any]) -> None:
         plan = await self.session.scalar(
-            select(UnitPlan).where(UnitPlan.unit_id == unit.id, UnitPlan.year == year))
+            select(UnitPlan).where(UnitPlan.unit_id == unit.id, UnitPlan.year == year)
+        )
         village_id = unit.id if unit.level == "village" else None
         if plan is None:
             plan = UnitPlan(unit_id=unit.id, year=year, source=Path(self.plan.name).name, **values)
@@ -140,14 +156,18 @@ class _PlanWriter:
         self._count("plan", False, bool(after))
 
     async def _people(self, unit: Unit, row: PlanRow) -> None:
-        roles = (("can_bo_phu_trach", Role.OFFICER), ("truong_thon", Role.VILLAGE_HEAD),
-                 ("lanh_dao", Role.COMMUNE_LEADER))
+        roles = (
+            ("can_bo_phu_trach", Role.OFFICER),
+            ("truong_thon", Role.VILLAGE_HEAD),
+            ("lanh_dao", Role.COMMUNE_LEADER),
+        )
         for column, role in roles:
             person = row.people[column]
             if person:
-                _, changed = await ensure_person(self.session, person, role, unit.id,
-                                                 self.channel, self.actor_id)
-                self._count("user", False, changed)
+                _, created, scope_added = await ensure_person(
+                    self.session, person, role, unit.id, self.channel, self.actor_id
+                )
+                self._count("user", created, scope_added)
 
     async def _household_row(self, row: PlanRow) -> None:
         key = household_key(row)
@@ -156,32 +176,49 @@ class _PlanWriter:
         self.seen_households.add(key)
         village = await self._unit_for(row, create=False)
         if village is None or village.level != "village":
-            self.result.errors.append(Problem(self.plan.name, row.row, "thon",
-                                              f"chưa có dòng thôn cho {row.path[3]}"))
+            self.result.errors.append(
+                Problem(self.plan.name, row.row, "thon", f"chưa có dòng thôn cho {row.path[3]}")
+            )
             return
         fields = row.household
         assert fields is not None
         title, name = split_title(fields.head)
         values: dict[str, Any] = {
-            "title": title, "head_name": name, "name_key": fold(name), "code": fields.code,
-            "members": fields.members, "workers": fields.workers, "cause": fields.cause,
-            "social_protection": fields.social_protection, "deprivations": fields.deprivations,
-            "initial_status": fields.status.value, "initial_year": row.year, "note": row.note,
+            "title": title,
+            "head_name": name,
+            "name_key": fold(name),
+            "code": fields.code,
+            "members": fields.members,
+            "workers": fields.workers,
+            "cause": fields.cause,
+            "social_protection": fields.social_protection,
+            "deprivations": fields.deprivations,
+            "initial_status": fields.status.value,
+            "initial_year": row.year,
+            "note": row.note,
         }
         household = await self._upsert_household(village, str(key[-1]), values)
         if fields.registered is not None:
-            changed = await households.set_registration(self.session, household.id, row.year,
-                                                        fields.registered)
+            changed = await households.set_registration(
+                self.session, household.id, row.year, fields.registered
+            )
             if changed:
-                self._audit("household.register", "household", household.id, village.id, None,
-                            {"year": row.year, "registered": fields.registered})
+                self._audit(
+                    "household.register",
+                    "household",
+                    household.id,
+                    village.id,
+                    None,
+                    {"year": row.year, "registered": fields.registered},
+                )
             self._count("registration", changed, False)
 
     async def _upsert_household(self, village: Unit, key: str, values: dict[str, Any]) -> Household:
         household = await households.by_key(self.session, village.id, key)
         if household is None:
-            household = Household(village_id=village.id, household_key=key,
-                                  status=values["initial_status"], **values)
+            household = Household(
+                village_id=village.id, household_key=key, status=values["initial_status"], **values
+            )
             self.session.add(household)
             await self.session.flush()
             self._audit("household.create", "household", household.id, village.id, None, values)
@@ -196,11 +233,26 @@ class _PlanWriter:
         self._count("household", False, bool(after))
         return household
 
-    def _audit(self, action: str, entity: str, entity_id: int, village_id: int | None,
-               before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        record(self.session, actor_id=self.actor_id, channel=self.channel, action=action,
-               entity=entity, entity_id=entity_id, village_id=village_id, before=before,
-               after=after | {"file": Path(self.plan.name).name})
+    def _audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int,
+        village_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
+        record(
+            self.session,
+            actor_id=self.actor_id,
+            channel=self.channel,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            village_id=village_id,
+            before=before,
+            after=after | {"file": Path(self.plan.name).name},
+        )
 
     def _count(self, what: str, created: bool, updated: bool) -> None:
         if created:
@@ -214,4 +266,3 @@ def _person(text: str | None) -> str | None:
         return None
     title, name = split_title(text)
     return nfc(f"{title} {name}" if title else name)
-

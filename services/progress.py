@@ -67,8 +67,9 @@ async def unit_progress(session: AsyncSession, unit: Unit, today: dt.date) -> Un
     """Progress of a village or of any unit above (sum of its villages); None without a plan."""
     all_units = await unit_repo.all_units(session)
     by_id = {u.id: u for u in all_units}
-    village_ids = sorted(i for i in unit_repo.descendants(all_units, {unit.id})
-                         if by_id[i].level == "village")
+    village_ids = sorted(
+        i for i in unit_repo.descendants(all_units, {unit.id}) if by_id[i].level == "village"
+    )
     own_plan = await unit_repo.latest_plan(session, unit.id, today.year)
     year = own_plan.year if own_plan else await _latest_year(session, village_ids, today.year)
     if year is None:
@@ -77,36 +78,75 @@ async def unit_progress(session: AsyncSession, unit: Unit, today: dt.date) -> Un
     plans = await _plans(session, village_ids, year)
     facts = await _facts(session, village_ids, window)
     waiting = await _waiting(session, village_ids, year)
-    villages = [_village(by_id[v], by_id, plans.get(v), facts.get(v, []), waiting.get(v, []),
-                         year, today) for v in village_ids if v in plans or unit.id == v]
+    villages = [
+        _village(by_id[v], by_id, plans.get(v), facts.get(v, []), waiting.get(v, []), year, today)
+        for v in village_ids
+        if v in plans or unit.id == v
+    ]
     if unit.level == "village":
         return villages[0] if villages else None
     return _aggregate(unit, by_id, own_plan, villages, year, today)
 
 
-def _village(unit: Unit, by_id: dict[int, Unit], plan: UnitPlan | None, facts: list[ChangeFact],
-             waiting: list[Household], year: int, today: dt.date) -> UnitProgress:
-    poor = build_track(Status.POOR, plan.poor if plan else None,
-                       plan.target_poor if plan else None, facts)
-    near = build_track(Status.NEAR_POOR, plan.near_poor if plan else None,
-                       plan.target_near_poor if plan else None, facts)
-    return UnitProgress(unit=unit, label=unit_repo.full_name(unit, by_id), year=year, as_of=today,
-                        expected=expected_share(year, today), poor=poor, near_poor=near,
-                        households=plan.households if plan else None, plan=plan, waiting=waiting)
+def _village(
+    unit: Unit,
+    by_id: dict[int, Unit],
+    plan: UnitPlan | None,
+    facts: list[ChangeFact],
+    waiting: list[Household],
+    year: int,
+    today: dt.date,
+) -> UnitProgress:
+    poor = build_track(
+        Status.POOR, plan.poor if plan else None, plan.target_poor if plan else None, facts
+    )
+    near = build_track(
+        Status.NEAR_POOR,
+        plan.near_poor if plan else None,
+        plan.target_near_poor if plan else None,
+        facts,
+    )
+    return UnitProgress(
+        unit=unit,
+        label=unit_repo.full_name(unit, by_id),
+        year=year,
+        as_of=today,
+        expected=expected_share(year, today),
+        poor=poor,
+        near_poor=near,
+        households=plan.households if plan else None,
+        plan=plan,
+        waiting=waiting,
+    )
 
 
-def _aggregate(unit: Unit, by_id: dict[int, Unit], plan: UnitPlan | None,
-               villages: list[UnitProgress], year: int, today: dt.date) -> UnitProgress:
+def _aggregate(
+    unit: Unit,
+    by_id: dict[int, Unit],
+    plan: UnitPlan | None,
+    villages: list[UnitProgress],
+    year: int,
+    today: dt.date,
+) -> UnitProgress:
     poor, near = Track(None, None), Track(None, None)
     households: int | None = None
     for village in villages:
         poor, near = poor + village.poor, near + village.near_poor
         if village.households is not None:
             households = (households or 0) + village.households
-    result = UnitProgress(unit=unit, label=unit_repo.full_name(unit, by_id), year=year,
-                          as_of=today, expected=expected_share(year, today), poor=poor,
-                          near_poor=near, households=households, plan=plan, villages=villages,
-                          waiting=[h for v in villages for h in v.waiting])
+    result = UnitProgress(
+        unit=unit,
+        label=unit_repo.full_name(unit, by_id),
+        year=year,
+        as_of=today,
+        expected=expected_share(year, today),
+        poor=poor,
+        near_poor=near,
+        households=households,
+        plan=plan,
+        villages=villages,
+        waiting=[h for v in villages for h in v.waiting],
+    )
     if plan is not None:
         result.disagreements = _compare_stated(result, plan)
     return result
@@ -115,10 +155,12 @@ def _aggregate(unit: Unit, by_id: dict[int, Unit], plan: UnitPlan | None,
 def _compare_stated(progress: UnitProgress, plan: UnitPlan) -> list[Disagreement]:
     """Show where the document's totals differ; fill what the rows do not state."""
     found = []
-    pairs = (("hộ nghèo đầu năm", progress.poor, "start", plan.poor),
-             ("chỉ tiêu giảm hộ nghèo", progress.poor, "target", plan.target_poor),
-             ("hộ cận nghèo đầu năm", progress.near_poor, "start", plan.near_poor),
-             ("chỉ tiêu giảm hộ cận nghèo", progress.near_poor, "target", plan.target_near_poor))
+    pairs = (
+        ("hộ nghèo đầu năm", progress.poor, "start", plan.poor),
+        ("chỉ tiêu giảm hộ nghèo", progress.poor, "target", plan.target_poor),
+        ("hộ cận nghèo đầu năm", progress.near_poor, "start", plan.near_poor),
+        ("chỉ tiêu giảm hộ cận nghèo", progress.near_poor, "target", plan.target_near_poor),
+    )
     for label, track, attr, stated in pairs:
         computed = getattr(track, attr)
         if stated is None:
@@ -127,13 +169,16 @@ def _compare_stated(progress: UnitProgress, plan: UnitPlan) -> list[Disagreement
             setattr(track, attr, stated)  # rows silent: the document's figure is all we have
         elif computed != stated:
             found.append(Disagreement(label, stated, computed))
-    remaining = ((plan.stated_poor_remaining, progress.poor, "hộ nghèo còn lại cuối năm"),
-                 (plan.stated_near_poor_remaining, progress.near_poor,
-                  "hộ cận nghèo còn lại cuối năm"))
+    remaining = (
+        (plan.stated_poor_remaining, progress.poor, "hộ nghèo còn lại cuối năm"),
+        (plan.stated_near_poor_remaining, progress.near_poor, "hộ cận nghèo còn lại cuối năm"),
+    )
     for stated, track, label in remaining:
-        if stated is not None and track.start is not None and track.target is not None:
-            if track.start - track.target != stated:
-                found.append(Disagreement(label, stated, track.start - track.target))
+        if None in (stated, track.start, track.target):
+            continue
+        computed_remaining = track.start - track.target  # type: ignore[operator]
+        if computed_remaining != stated:
+            found.append(Disagreement(label, stated, computed_remaining))  # type: ignore[arg-type]
     if progress.households is None:
         progress.households = plan.households
     elif plan.households is not None and plan.households != progress.households:
@@ -148,8 +193,12 @@ async def _latest_year(session: AsyncSession, village_ids: list[int], year: int)
 
 async def _window_end(session: AsyncSession, unit_id: int, year: int, today: dt.date) -> dt.date:
     """A plan is in force until the next year's plan exists: count changes until then."""
-    newer = await session.scalar(select(UnitPlan.year).where(
-        UnitPlan.unit_id == unit_id, UnitPlan.year > year).order_by(UnitPlan.year).limit(1))
+    newer = await session.scalar(
+        select(UnitPlan.year)
+        .where(UnitPlan.unit_id == unit_id, UnitPlan.year > year)
+        .order_by(UnitPlan.year)
+        .limit(1)
+    )
     return min(today, dt.date(newer, 1, 1) - dt.timedelta(days=1)) if newer else today
 
 
@@ -158,26 +207,38 @@ async def _plans(session: AsyncSession, village_ids: list[int], year: int) -> di
     return {plan.unit_id: plan for plan in (await session.scalars(query)).all()}
 
 
-async def _facts(session: AsyncSession, village_ids: list[int],
-                 window: tuple[dt.date, dt.date]) -> dict[int, list[ChangeFact]]:
+async def _facts(
+    session: AsyncSession, village_ids: list[int], window: tuple[dt.date, dt.date]
+) -> dict[int, list[ChangeFact]]:
     query = select(StatusChange).where(
         StatusChange.village_id.in_(village_ids),
         StatusChange.happened_on.between(*window),
-        StatusChange.state.in_([ReportState.CONFIRMED.value, ReportState.PENDING.value]))
+        StatusChange.state.in_([ReportState.CONFIRMED.value, ReportState.PENDING.value]),
+    )
     facts: dict[int, list[ChangeFact]] = {}
     for change in (await session.scalars(query)).all():
-        facts.setdefault(change.village_id, []).append(ChangeFact(
-            ChangeKind(change.kind), ReportState(change.state), Status(change.from_status),
-            Status(change.to_status), change.happened_on))
+        facts.setdefault(change.village_id, []).append(
+            ChangeFact(
+                ChangeKind(change.kind),
+                ReportState(change.state),
+                Status(change.from_status),
+                Status(change.to_status),
+                change.happened_on,
+            )
+        )
     return facts
 
 
-async def _waiting(session: AsyncSession, village_ids: list[int],
-                   year: int) -> dict[int, list[Household]]:
+async def _waiting(
+    session: AsyncSession, village_ids: list[int], year: int
+) -> dict[int, list[Household]]:
     """Households registered to exit in `year` that have not exited yet (confirmed)."""
-    query = (select(Household).join(ExitRegistration)
-             .where(ExitRegistration.year == year, Household.village_id.in_(village_ids))
-             .order_by(Household.id))
+    query = (
+        select(Household)
+        .join(ExitRegistration)
+        .where(ExitRegistration.year == year, Household.village_id.in_(village_ids))
+        .order_by(Household.id)
+    )
     waiting: dict[int, list[Household]] = {}
     for household in (await session.scalars(query)).all():
         if household.status == household.initial_status:

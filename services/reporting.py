@@ -31,14 +31,16 @@ async def reporter_villages(session: AsyncSession, user: User) -> list[Unit]:
     if user.role not in {r.value for r in CAN_REPORT}:
         return []
     scope = await scope_of(session, user)
-    return [u for u in await unit_repo.all_units(session)
-            if u.level == "village" and scope.covers(u.id)]
+    return [
+        u for u in await unit_repo.all_units(session) if u.level == "village" and scope.covers(u.id)
+    ]
 
 
 async def exists_elsewhere(session: AsyncSession, name_key: str, villages: list[Unit]) -> bool:
     """True when a household of exactly this name lives outside the reporter's villages."""
-    query = select(Household.id).where(Household.name_key == name_key,
-                                       Household.village_id.not_in([v.id for v in villages]))
+    query = select(Household.id).where(
+        Household.name_key == name_key, Household.village_id.not_in([v.id for v in villages])
+    )
     return await session.scalar(query.limit(1)) is not None
 
 
@@ -47,7 +49,8 @@ async def household_choices(session: AsyncSession, village_id: int, year: int) -
     registered = select(ExitRegistration.household_id).where(ExitRegistration.year == year)
     query = select(Household).where(
         Household.village_id == village_id,
-        Household.status.in_([Status.POOR.value, Status.NEAR_POOR.value]))
+        Household.status.in_([Status.POOR.value, Status.NEAR_POOR.value]),
+    )
     found = list((await session.scalars(query)).all())
     ids = set((await session.scalars(registered)).all())
     return sorted(found, key=lambda h: (h.id not in ids, h.status != Status.POOR.value, h.name_key))
@@ -55,15 +58,19 @@ async def household_choices(session: AsyncSession, village_id: int, year: int) -
 
 async def pending_of(session: AsyncSession, household_id: int) -> StatusChange | None:
     """The household's report awaiting a decision, if any."""
-    return await session.scalar(select(StatusChange).where(
-        StatusChange.household_id == household_id,
-        StatusChange.state == ReportState.PENDING.value))
+    return await session.scalar(
+        select(StatusChange).where(
+            StatusChange.household_id == household_id,
+            StatusChange.state == ReportState.PENDING.value,
+        )
+    )
 
 
 async def options_for(session: AsyncSession, household: Household) -> list[ChangeKind]:
     """Changes that make sense from the household's current status."""
-    return allowed_changes(Status(household.status),
-                           await household_repo.ever_poor(session, household))
+    return allowed_changes(
+        Status(household.status), await household_repo.ever_poor(session, household)
+    )
 
 
 async def check_can_report(session: AsyncSession, user: User, household: Household) -> None:
@@ -75,10 +82,18 @@ async def check_can_report(session: AsyncSession, user: User, household: Househo
         raise ReportError("already_pending", change=pending)
 
 
-async def submit(session: AsyncSession, user: User, channel: str, household_id: int,
-                 kind: ChangeKind, happened_on: dt.date, now: dt.datetime,
-                 note: str | None = None, details: dict[str, Any] | None = None,
-                 evidence: str | None = None) -> StatusChange:
+async def submit(
+    session: AsyncSession,
+    user: User,
+    channel: str,
+    household_id: int,
+    kind: ChangeKind,
+    happened_on: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
+    evidence: str | None = None,
+) -> StatusChange:
     """Store a pending report, checked against the household's current status."""
     household = await session.get(Household, household_id, with_for_update=True)
     if household is None:
@@ -88,19 +103,36 @@ async def submit(session: AsyncSession, user: User, channel: str, household_id: 
         raise ReportError("not_possible", household=household, kind=kind)
     current = Status(household.status)
     change = StatusChange(
-        household_id=household.id, village_id=household.village_id, kind=kind.value,
-        from_status=current.value, to_status=status_after(kind, current).value,
-        happened_on=happened_on, reported_at=now, reported_by=user.id, channel=channel,
-        state=ReportState.PENDING.value, note=note, details=details, evidence=evidence)
+        household_id=household.id,
+        village_id=household.village_id,
+        kind=kind.value,
+        from_status=current.value,
+        to_status=status_after(kind, current).value,
+        happened_on=happened_on,
+        reported_at=now,
+        reported_by=user.id,
+        channel=channel,
+        state=ReportState.PENDING.value,
+        note=note,
+        details=details,
+        evidence=evidence,
+    )
     session.add(change)
     await session.flush()
     _audit(session, user, channel, "report.create", change, None, _snapshot(change))
     return change
 
 
-async def submit_new_household(session: AsyncSession, user: User, channel: str,
-                               village_id: int, fields: dict[str, Any], happened_on: dt.date,
-                               now: dt.datetime, note: str | None = None) -> StatusChange:
+async def submit_new_household(
+    session: AsyncSession,
+    user: User,
+    channel: str,
+    village_id: int,
+    fields: dict[str, Any],
+    happened_on: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+) -> StatusChange:
     """A household new to the program: created out of it, with a pending entry report."""
     if village_id not in {v.id for v in await reporter_villages(session, user)}:
         raise ReportError("wrong_village")
@@ -109,40 +141,84 @@ async def submit_new_household(session: AsyncSession, user: User, channel: str,
     if await household_repo.by_key(session, village_id, key):
         raise ReportError("household_exists", name=name)
     household = Household(
-        village_id=village_id, household_key=key, title=title, head_name=name, name_key=key,
-        members=fields.get("members"), workers=fields.get("workers"), cause=fields.get("cause"),
-        initial_status=Status.OUT.value, initial_year=happened_on.year, status=Status.OUT.value,
-        note="thêm qua báo cáo của trưởng thôn")
+        village_id=village_id,
+        household_key=key,
+        title=title,
+        head_name=name,
+        name_key=key,
+        members=fields.get("members"),
+        workers=fields.get("workers"),
+        cause=fields.get("cause"),
+        initial_status=Status.OUT.value,
+        initial_year=happened_on.year,
+        status=Status.OUT.value,
+        note="thêm qua báo cáo của trưởng thôn",
+    )
     session.add(household)
     await session.flush()
-    _audit(session, user, channel, "household.create", None, None,
-           {"household_id": household.id, "name": name}, household=household)
-    kind = ChangeKind.NEW_POOR if fields["status"] == Status.POOR.value else ChangeKind.NEW_NEAR_POOR
-    return await submit(session, user, channel, household.id, kind, happened_on, now, note,
-                        details={"new_household": True})
+    _audit(
+        session,
+        user,
+        channel,
+        "household.create",
+        None,
+        None,
+        {"household_id": household.id, "name": name},
+        household=household,
+    )
+    kind = (
+        ChangeKind.NEW_POOR if fields["status"] == Status.POOR.value else ChangeKind.NEW_NEAR_POOR
+    )
+    return await submit(
+        session,
+        user,
+        channel,
+        household.id,
+        kind,
+        happened_on,
+        now,
+        note,
+        details={"new_household": True},
+    )
 
 
-async def withdraw(session: AsyncSession, user: User, channel: str, change_id: int,
-                   now: dt.datetime) -> StatusChange:
+async def withdraw(
+    session: AsyncSession, user: User, channel: str, change_id: int, now: dt.datetime
+) -> StatusChange:
     """The reporter takes back their own pending report."""
     change = await session.get(StatusChange, change_id)
     if change is None or change.reported_by != user.id:
         raise ReportError("not_yours")
     if not await _settle(session, change, ReportState.WITHDRAWN, user, now, None):
         raise ReportError("already_decided", change=change)
-    _audit(session, user, channel, "report.withdraw", change, {"state": "pending"},
-           {"state": change.state})
+    _audit(
+        session,
+        user,
+        channel,
+        "report.withdraw",
+        change,
+        {"state": "pending"},
+        {"state": change.state},
+    )
     return change
 
 
-async def decide(session: AsyncSession, user: User, channel: str, change_id: int,
-                 confirm: bool, now: dt.datetime, reason: str | None = None) -> StatusChange:
+async def decide(
+    session: AsyncSession,
+    user: User,
+    channel: str,
+    change_id: int,
+    confirm: bool,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> StatusChange:
     """Confirm or reject a pending report; two deciders at once cannot both win."""
     change = await session.get(StatusChange, change_id)
     if change is None:
         raise ReportError("household_gone")
     if user.role not in {r.value for r in CAN_CONFIRM} or not (
-            await scope_of(session, user)).covers(change.village_id):
+        await scope_of(session, user)
+    ).covers(change.village_id):
         raise ReportError("cannot_decide")
     # Lock the household first (PostgreSQL), then re-read the report: a decider who waited
     # for the lock sees the first decision instead of deciding twice.
@@ -158,29 +234,63 @@ async def decide(session: AsyncSession, user: User, channel: str, change_id: int
         await session.refresh(change)
         raise ReportError("already_decided", change=change)
     if confirm:
-        before = {"status": household.status, "members": household.members,
-                  "workers": household.workers, "cause": household.cause}
+        before = {
+            "status": household.status,
+            "members": household.members,
+            "workers": household.workers,
+            "cause": household.cause,
+        }
         _apply(household, change)
-        _audit(session, user, channel, "household.update", None, before,
-               {"status": household.status, "members": household.members,
-                "workers": household.workers, "cause": household.cause}, household=household)
-    _audit(session, user, channel, f"report.{state.value}", change, {"state": "pending"},
-           {"state": state.value, "reason": reason})
+        _audit(
+            session,
+            user,
+            channel,
+            "household.update",
+            None,
+            before,
+            {
+                "status": household.status,
+                "members": household.members,
+                "workers": household.workers,
+                "cause": household.cause,
+            },
+            household=household,
+        )
+    _audit(
+        session,
+        user,
+        channel,
+        f"report.{state.value}",
+        change,
+        {"state": "pending"},
+        {"state": state.value, "reason": reason},
+    )
     return change
 
 
-async def _settle(session: AsyncSession, change: StatusChange, state: ReportState, user: User,
-                  now: dt.datetime, reason: str | None) -> bool:
+async def _settle(
+    session: AsyncSession,
+    change: StatusChange,
+    state: ReportState,
+    user: User,
+    now: dt.datetime,
+    reason: str | None,
+) -> bool:
     """Move pending -> state with a conditional UPDATE; False if someone was first."""
     result = await session.execute(
         update(StatusChange)
         .where(StatusChange.id == change.id, StatusChange.state == ReportState.PENDING.value)
         .values(state=state.value, decided_by=user.id, decided_at=now, reason=reason)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if getattr(result, "rowcount", 0) != 1:
         return False
     change.state, change.decided_by, change.decided_at, change.reason = (
-        state.value, user.id, now, reason)
+        state.value,
+        user.id,
+        now,
+        reason,
+    )
     return True
 
 
@@ -193,8 +303,16 @@ def _apply(household: Household, change: StatusChange) -> None:
 
 async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
     """Officers whose scope covers the village; else the commune's leaders."""
-    users = list((await session.scalars(select(User).where(User.active.is_(True), User.role.in_(
-        [Role.OFFICER.value, Role.COMMUNE_LEADER.value])))).all())
+    users = list(
+        (
+            await session.scalars(
+                select(User).where(
+                    User.active.is_(True),
+                    User.role.in_([Role.OFFICER.value, Role.COMMUNE_LEADER.value]),
+                )
+            )
+        ).all()
+    )
     all_units = await unit_repo.all_units(session)
     covering = [u for u in users if (await scope_of(session, u, all_units)).covers(village_id)]
     officers = [u for u in covering if u.role == Role.OFFICER.value]
@@ -216,19 +334,42 @@ async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChan
 
 
 def _snapshot(change: StatusChange) -> dict[str, Any]:
-    return {"household_id": change.household_id, "kind": change.kind, "from": change.from_status,
-            "to": change.to_status, "happened_on": change.happened_on.isoformat(),
-            "state": change.state, "note": change.note, "details": change.details}
+    return {
+        "household_id": change.household_id,
+        "kind": change.kind,
+        "from": change.from_status,
+        "to": change.to_status,
+        "happened_on": change.happened_on.isoformat(),
+        "state": change.state,
+        "note": change.note,
+        "details": change.details,
+    }
 
 
-def _audit(session: AsyncSession, user: User, channel: str, action: str,
-           change: StatusChange | None, before: dict[str, Any] | None,
-           after: dict[str, Any] | None, household: Household | None = None) -> None:
+def _audit(
+    session: AsyncSession,
+    user: User,
+    channel: str,
+    action: str,
+    change: StatusChange | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    household: Household | None = None,
+) -> None:
     if household is not None:
         entity, entity_id, village_id = "household", household.id, household.village_id
     else:
         assert change is not None
         entity, entity_id, village_id = "report", change.id, change.village_id
         after = (after or {}) | {"household_id": change.household_id}
-    record(session, actor_id=user.id, channel=channel, action=action, entity=entity,
-           entity_id=entity_id, village_id=village_id, before=before, after=after)
+    record(
+        session,
+        actor_id=user.id,
+        channel=channel,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        village_id=village_id,
+        before=before,
+        after=after,
+    )

@@ -31,8 +31,15 @@ def record(
     """Add one audit event to the session (committed with the change it describes)."""
     session.add(
         AuditEvent(
-            at=now(), actor_id=actor_id, channel=channel, action=action, entity=entity,
-            entity_id=entity_id, village_id=village_id, before=before, after=after,
+            at=now(),
+            actor_id=actor_id,
+            channel=channel,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            village_id=village_id,
+            before=before,
+            after=after,
         )
     )
 
@@ -44,8 +51,11 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict
 
 
 async def events_for(
-    session: AsyncSession, *, village_ids: list[int] | None = None,
-    entity: str | None = None, entity_id: int | None = None,
+    session: AsyncSession,
+    *,
+    village_ids: list[int] | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
 ) -> list[AuditEvent]:
     """Audit events of some villages, or of one entity, oldest first."""
     query = select(AuditEvent).order_by(AuditEvent.id)

@@ -16,13 +16,25 @@ IDLE = "idle"
 
 async def load(session: AsyncSession, channel: str, chat_id: str, user_id: str) -> Conversation:
     """The conversation row of this chat account, created idle if missing (locked on PostgreSQL)."""
-    query = select(Conversation).where(
-        Conversation.channel == channel, Conversation.chat_id == chat_id,
-        Conversation.external_id == user_id).with_for_update()
+    query = (
+        select(Conversation)
+        .where(
+            Conversation.channel == channel,
+            Conversation.chat_id == chat_id,
+            Conversation.external_id == user_id,
+        )
+        .with_for_update()
+    )
     conversation = await session.scalar(query)
     if conversation is None:
-        conversation = Conversation(channel=channel, chat_id=chat_id, external_id=user_id,
-                                    step=IDLE, data={}, updated_at=now())
+        conversation = Conversation(
+            channel=channel,
+            chat_id=chat_id,
+            external_id=user_id,
+            step=IDLE,
+            data={},
+            updated_at=now(),
+        )
         session.add(conversation)
     return conversation
 
@@ -40,8 +52,7 @@ async def claim_update(session: AsyncSession, channel: str, update_key: str) -> 
         return False
     try:
         async with session.begin_nested():
-            session.add(ProcessedUpdate(channel=channel, update_key=update_key,
-                                        processed_at=now()))
+            session.add(ProcessedUpdate(channel=channel, update_key=update_key, processed_at=now()))
     except IntegrityError:
         return False
     return True

@@ -11,8 +11,9 @@ from storage.models import ExitRegistration, Household, StatusChange
 
 async def by_key(session: AsyncSession, village_id: int, key: str) -> Household | None:
     """The household of a village by its key (code or folded head name)."""
-    query = select(Household).where(Household.village_id == village_id,
-                                    Household.household_key == key)
+    query = select(Household).where(
+        Household.village_id == village_id, Household.household_key == key
+    )
     return await session.scalar(query)
 
 
@@ -30,10 +31,14 @@ async def set_registration(session: AsyncSession, household_id: int, year: int, 
 
 async def confirmed_changes(session: AsyncSession, household_id: int) -> list[StatusChange]:
     """Confirmed changes of a household, in the order they happened."""
-    query = (select(StatusChange)
-             .where(StatusChange.household_id == household_id,
-                    StatusChange.state == ReportState.CONFIRMED.value)
-             .order_by(StatusChange.happened_on, StatusChange.id))
+    query = (
+        select(StatusChange)
+        .where(
+            StatusChange.household_id == household_id,
+            StatusChange.state == ReportState.CONFIRMED.value,
+        )
+        .order_by(StatusChange.happened_on, StatusChange.id)
+    )
     return list((await session.scalars(query)).all())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +27,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     """Declarative base with JSON for dict columns and aware datetimes."""
 
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         int: BigId,
         dict[str, Any]: JSON,
         dt.datetime: DateTime(timezone=True),
@@ -238,3 +238,4 @@ class AuditEvent(Base):
     village_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+

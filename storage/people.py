@@ -17,25 +17,46 @@ def login_for(name: str) -> str:
 
 
 async def ensure_person(
-    session: AsyncSession, person: str, role: Role, unit_id: int | None, channel: str,
+    session: AsyncSession,
+    person: str,
+    role: Role,
+    unit_id: int | None,
+    channel: str,
     actor_id: int | None = None,
-) -> tuple[User, bool]:
-    """The user of this name and role, created if missing, with `unit_id` in scope."""
+) -> tuple[User, bool, bool]:
+    """The user of this name and role (created if missing), with `unit_id` in scope.
+
+    Returns the user, whether it was created, and whether the unit was added to its scope.
+    """
     title, name = split_title(person)
     key = fold(name)
     user = await session.scalar(select(User).where(User.name_key == key, User.role == role.value))
-    changed = False
+    created = user is None
     if user is None:
-        user = User(login=await _free_login(session, login_for(name)), title=title, name=name,
-                    name_key=key, role=role.value, active=True, created_at=now())
+        user = User(
+            login=await _free_login(session, login_for(name)),
+            title=title,
+            name=name,
+            name_key=key,
+            role=role.value,
+            active=True,
+            created_at=now(),
+        )
         session.add(user)
         await session.flush()
-        record(session, actor_id=actor_id, channel=channel, action="user.create", entity="user",
-               entity_id=user.id, after={"name": name, "role": role.value})
-        changed = True
-    if unit_id is not None and await add_scope(session, user, unit_id, channel, actor_id):
-        changed = True
-    return user, changed
+        record(
+            session,
+            actor_id=actor_id,
+            channel=channel,
+            action="user.create",
+            entity="user",
+            entity_id=user.id,
+            after={"name": name, "role": role.value},
+        )
+    scope_added = unit_id is not None and await add_scope(
+        session, user, unit_id, channel, actor_id
+    )
+    return user, created, scope_added
 
 
 async def add_scope(
@@ -45,8 +66,15 @@ async def add_scope(
     if await session.get(UserScope, (user.id, unit_id)):
         return False
     session.add(UserScope(user_id=user.id, unit_id=unit_id))
-    record(session, actor_id=actor_id, channel=channel, action="role.scope_add", entity="user",
-           entity_id=user.id, after={"role": user.role, "unit_id": unit_id})
+    record(
+        session,
+        actor_id=actor_id,
+        channel=channel,
+        action="role.scope_add",
+        entity="user",
+        entity_id=user.id,
+        after={"role": user.role, "unit_id": unit_id},
+    )
     await session.flush()
     return True
 
@@ -88,11 +116,24 @@ async def link_chat(
     identity = await session.get(ChatIdentity, (channel, external_id))
     before = {"user_id": identity.user_id} if identity else None
     if identity is None:
-        identity = ChatIdentity(channel=channel, external_id=external_id, user_id=user.id,
-                                chat_id=chat_id, linked_at=now())
+        identity = ChatIdentity(
+            channel=channel,
+            external_id=external_id,
+            user_id=user.id,
+            chat_id=chat_id,
+            linked_at=now(),
+        )
         session.add(identity)
     else:
         identity.user_id, identity.chat_id, identity.linked_at = user.id, chat_id, now()
-    record(session, actor_id=user.id, channel=channel, action="identity.link", entity="user",
-           entity_id=user.id, before=before, after={"channel": channel, "external_id": external_id})
+    record(
+        session,
+        actor_id=user.id,
+        channel=channel,
+        action="identity.link",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after={"channel": channel, "external_id": external_id},
+    )
     await session.flush()

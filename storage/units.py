@@ -19,8 +19,13 @@ async def find_or_create(
     if found:
         return found, False
     kind, key = split_unit_prefix(name, level)
-    unit = Unit(parent_id=parent.id if parent else None, level=level, kind=kind, name=nfc(name),
-                name_key=key)
+    unit = Unit(
+        parent_id=parent.id if parent else None,
+        level=level,
+        kind=kind,
+        name=nfc(name),
+        name_key=key,
+    )
     session.add(unit)
     await session.flush()
     return unit, True
@@ -53,7 +58,9 @@ def descendants(units: list[Unit], roots: set[int]) -> set[int]:
     return found
 
 
-async def latest_plan(session: AsyncSession, unit_id: int, year: int | None = None) -> UnitPlan | None:
+async def latest_plan(
+    session: AsyncSession, unit_id: int, year: int | None = None
+) -> UnitPlan | None:
     """The unit's plan for `year`, or its latest plan (in force until a newer one)."""
     query = select(UnitPlan).where(UnitPlan.unit_id == unit_id)
     if year is not None:

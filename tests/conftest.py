@@ -92,8 +92,9 @@ async def _postgres(with_demo: bool) -> Database:
     return db
 
 
-async def _database(request: pytest.FixtureRequest, templates: dict[str, Path], tmp: Path,
-                    with_demo: bool) -> Database:
+async def _database(
+    request: pytest.FixtureRequest, templates: dict[str, Path], tmp: Path, with_demo: bool
+) -> Database:
     if request.param == "postgresql":
         return await _postgres(with_demo)
     path = tmp / "test.db"
@@ -102,8 +103,9 @@ async def _database(request: pytest.FixtureRequest, templates: dict[str, Path], 
 
 
 @pytest.fixture(params=ENGINES)
-async def db(request: pytest.FixtureRequest, sqlite_templates: dict[str, Path],
-             tmp_path: Path) -> AsyncIterator[Database]:
+async def db(
+    request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[Database]:
     """An empty, migrated database."""
     database = await _database(request, sqlite_templates, tmp_path, with_demo=False)
     yield database
@@ -111,8 +113,9 @@ async def db(request: pytest.FixtureRequest, sqlite_templates: dict[str, Path],
 
 
 @pytest.fixture(params=ENGINES)
-async def demo_db(request: pytest.FixtureRequest, sqlite_templates: dict[str, Path],
-                  tmp_path: Path) -> AsyncIterator[Database]:
+async def demo_db(
+    request: pytest.FixtureRequest, sqlite_templates: dict[str, Path], tmp_path: Path
+) -> AsyncIterator[Database]:
     """A migrated database holding the demo data (Cẩm Bình, Hồng Thượng, Cam Phúc Nam)."""
     database = await _database(request, sqlite_templates, tmp_path, with_demo=True)
     yield database

@@ -30,19 +30,37 @@ class FixedClock:
 class Chat:
     """One chat account talking to the bot through the neutral core."""
 
-    def __init__(self, dispatcher: Dispatcher, user_id: str, channel: str = "test",
-                 private: bool = True, name: str | None = None) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        user_id: str,
+        channel: str = "test",
+        private: bool = True,
+        name: str | None = None,
+    ) -> None:
         self.dispatcher, self.user_id, self.channel = dispatcher, user_id, channel
         self.private, self.name = private, name
         self.last: list[Reply] = []
 
-    async def say(self, text: str = "", button: str | None = None, photo: str | None = None,
-                  update_key: str | None = None) -> list[Reply]:
+    async def say(
+        self,
+        text: str = "",
+        button: str | None = None,
+        photo: str | None = None,
+        update_key: str | None = None,
+    ) -> list[Reply]:
         """Send text (or a button's data) and keep the replies to this chat."""
         message = IncomingMessage(
-            channel=self.channel, chat_id=self.user_id, user_id=self.user_id, text=text,
-            button=button, photo=photo, private=self.private, user_name=self.name,
-            update_key=update_key or f"u{next(_update_ids)}")
+            channel=self.channel,
+            chat_id=self.user_id,
+            user_id=self.user_id,
+            text=text,
+            button=button,
+            photo=photo,
+            private=self.private,
+            user_name=self.name,
+            update_key=update_key or f"u{next(_update_ids)}",
+        )
         replies = await self.dispatcher.handle(message)
         self.last = [r for r in replies if r.to is None]
         return replies
@@ -61,8 +79,7 @@ class Chat:
         return "\n".join(r.text for r in self.last)
 
 
-async def login(db: Database, name: str, user_id: str | None = None,
-                channel: str = "test") -> str:
+async def login(db: Database, name: str, user_id: str | None = None, channel: str = "test") -> str:
     """Link a chat account to the existing user `name`; return the account id."""
     async with db.session() as session, session.begin():
         users = await find_users(session, name)

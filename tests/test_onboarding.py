@@ -15,14 +15,22 @@ from storage.people import find_users
 from tests.helpers import Chat, FixedClock
 
 
-async def _invite(db: Database, clock: FixedClock, name: str | None = None,
-                  role: Role | None = None, village: str | None = None, hours: int = 72) -> str:
+async def _invite(
+    db: Database,
+    clock: FixedClock,
+    name: str | None = None,
+    role: Role | None = None,
+    village: str | None = None,
+    hours: int = 72,
+) -> str:
     async with db.session() as session, session.begin():
         user = (await find_users(session, name))[0] if name else None
-        unit = await session.scalar(select(Unit).where(Unit.name_key == village)) if village \
-            else None
-        return await create_invite(session, now=clock(), ttl=dt.timedelta(hours=hours),
-                                   user=user, role=role, unit=unit)
+        unit = (
+            await session.scalar(select(Unit).where(Unit.name_key == village)) if village else None
+        )
+        return await create_invite(
+            session, now=clock(), ttl=dt.timedelta(hours=hours), user=user, role=role, unit=unit
+        )
 
 
 async def test_code_links_the_chat_once(demo_db: Database, clock: FixedClock) -> None:
@@ -65,8 +73,11 @@ async def test_role_invite_creates_a_scoped_user(demo_db: Database, clock: Fixed
     await phone.say(f"/start {code}")
     assert "trưởng thôn: Thôn Tô" in phone.text
     async with demo_db.session() as session:
-        users = (await session.scalars(select(User).where(
-            User.name == "Trương Công Định", User.role == "village_head"))).all()
+        users = (
+            await session.scalars(
+                select(User).where(User.name == "Trương Công Định", User.role == "village_head")
+            )
+        ).all()
     assert len(users) == 2  # the demo user plus the newly invited one
 
 

@@ -24,8 +24,11 @@ async def _count(db: Database, model: type) -> int:
 
 async def _plan(db: Database, name_key: str) -> UnitPlan:
     async with db.session() as session:
-        plan = await session.scalar(select(UnitPlan).join(Unit, Unit.id == UnitPlan.unit_id)
-                                    .where(Unit.name_key == name_key))
+        plan = await session.scalar(
+            select(UnitPlan)
+            .join(Unit, Unit.id == UnitPlan.unit_id)
+            .where(Unit.name_key == name_key)
+        )
         assert plan is not None
         return plan
 
@@ -35,16 +38,21 @@ async def test_demo_figures_match_the_documents(demo_db: Database) -> None:
     assert (cho.poor, cho.target_poor, cho.near_poor, cho.target_near_poor) == (14, 7, 5, 3)
     assert (cho.officer_name, cho.head_name) == ("Bà Đỗ Thị Nga", "Bà Bùi Thị Minh")
     cam_binh = await _plan(demo_db, "cam binh")
-    assert (cam_binh.poor, cam_binh.target_poor, cam_binh.near_poor,
-            cam_binh.target_near_poor) == (67, 23, 57, 35)
+    assert (cam_binh.poor, cam_binh.target_poor, cam_binh.near_poor, cam_binh.target_near_poor) == (
+        67,
+        23,
+        57,
+        35,
+    )
     assert cam_binh.leader_name == "Ông Đỗ Văn Liên"
     hong_thuong = await _plan(demo_db, "hong thuong")
     assert (hong_thuong.households, hong_thuong.population, hong_thuong.poor) == (817, 3014, 113)
     cam_phuc_nam = await _plan(demo_db, "cam phuc nam")
     assert (cam_phuc_nam.households, cam_phuc_nam.poor, cam_phuc_nam.target_poor) == (1856, 21, 4)
     async with demo_db.session() as session:
-        villages = await session.scalar(select(func.count()).select_from(Unit)
-                                        .where(Unit.level == "village"))
+        villages = await session.scalar(
+            select(func.count()).select_from(Unit).where(Unit.level == "village")
+        )
         # 11 villages (Cẩm Bình) + 7 (Hồng Thượng) + 4 residential groups (Cam Phúc Nam)
         assert villages == 22
         # 58 named rows, one household named twice (Triệu Văn Thìn): 57 households
@@ -95,14 +103,28 @@ BASE = {"nam": "2024", "tinh": "Tỉnh Thanh Hóa", "huyen": "Huyện Cẩm Th�
 
 
 async def test_every_error_is_reported_and_nothing_written(db: Database, tmp_path: Path) -> None:
-    path = _write(tmp_path / "bad.csv", [
-        BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14", "giam_ngheo": "bảy"},
-        BASE | {"thon": "Thôn Chợ", "chu_ho": "Bà Phạm Thị Đéc", "tinh_trang": "giàu",
-                "nhan_khau": "4"},
-        BASE | {"thon": "Thôn Tô", "chu_ho": "Ông A B", "tinh_trang": "nghèo",
-                "nhan_khau": "2", "lao_dong": "3"},
-        BASE | {"nam": "", "thon": "Thôn Xanh"},
-    ])
+    path = _write(
+        tmp_path / "bad.csv",
+        [
+            BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14", "giam_ngheo": "bảy"},
+            BASE
+            | {
+                "thon": "Thôn Chợ",
+                "chu_ho": "Bà Phạm Thị Đéc",
+                "tinh_trang": "giàu",
+                "nhan_khau": "4",
+            },
+            BASE
+            | {
+                "thon": "Thôn Tô",
+                "chu_ho": "Ông A B",
+                "tinh_trang": "nghèo",
+                "nhan_khau": "2",
+                "lao_dong": "3",
+            },
+            BASE | {"nam": "", "thon": "Thôn Xanh"},
+        ],
+    )
     result = await import_plan(db, path)
     assert not result.ok
     found = {(p.row, p.column) for p in result.errors}
@@ -111,23 +133,29 @@ async def test_every_error_is_reported_and_nothing_written(db: Database, tmp_pat
     assert await _count(db, Unit) == 0
 
 
-async def test_household_of_unknown_village_rolls_everything_back(db: Database,
-                                                                  tmp_path: Path) -> None:
-    path = _write(tmp_path / "orphan.csv", [
-        BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14"},
-        BASE | {"thon": "Thôn Không Có", "chu_ho": "Bà X Y", "tinh_trang": "nghèo"},
-    ])
+async def test_household_of_unknown_village_rolls_everything_back(
+    db: Database, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path / "orphan.csv",
+        [
+            BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14"},
+            BASE | {"thon": "Thôn Không Có", "chu_ho": "Bà X Y", "tinh_trang": "nghèo"},
+        ],
+    )
     result = await import_plan(db, path)
     assert [(p.row, p.column) for p in result.errors] == [(3, "thon")]
     assert await _count(db, UnitPlan) == 0
 
 
 async def test_updated_file_updates_and_is_audited(db: Database, tmp_path: Path) -> None:
-    first = _write(tmp_path / "v1.csv", [BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14",
-                                                 "giam_ngheo": "7"}])
+    first = _write(
+        tmp_path / "v1.csv", [BASE | {"thon": "Thôn Chợ", "ho_ngheo": "14", "giam_ngheo": "7"}]
+    )
     assert (await import_plan(db, first)).changed
-    second = _write(tmp_path / "v2.csv", [BASE | {"thon": "Thôn Chợ", "ho_ngheo": "15",
-                                                  "giam_ngheo": "7"}])
+    second = _write(
+        tmp_path / "v2.csv", [BASE | {"thon": "Thôn Chợ", "ho_ngheo": "15", "giam_ngheo": "7"}]
+    )
     result = await import_plan(db, second)
     assert result.updated["plan"] == 1
     assert (await _plan(db, "cho")).poor == 15

@@ -20,8 +20,9 @@ from domain.statuses import ChangeKind, ReportState, Status
 DAY = dt.date(2024, 5, 1)
 
 
-def fact(kind: ChangeKind, src: Status, dst: Status,
-         state: ReportState = ReportState.CONFIRMED) -> ChangeFact:
+def fact(
+    kind: ChangeKind, src: Status, dst: Status, state: ReportState = ReportState.CONFIRMED
+) -> ChangeFact:
     return ChangeFact(kind, state, src, dst, DAY)
 
 
@@ -53,26 +54,36 @@ def test_correction_does_not_move_counts() -> None:
     assert poor.confirmed.net == 0
 
 
-@pytest.mark.parametrize(("day", "share"), [
-    (dt.date(2024, 2, 1), 0.0), (dt.date(2024, 4, 1), 0.25), (dt.date(2024, 9, 30), 0.5),
-    (dt.date(2024, 10, 1), 0.75), (dt.date(2024, 12, 31), 0.75), (dt.date(2025, 1, 1), 1.0),
-    (dt.date(2023, 6, 1), 0.0),
-])
+@pytest.mark.parametrize(
+    ("day", "share"),
+    [
+        (dt.date(2024, 2, 1), 0.0),
+        (dt.date(2024, 4, 1), 0.25),
+        (dt.date(2024, 9, 30), 0.5),
+        (dt.date(2024, 10, 1), 0.75),
+        (dt.date(2024, 12, 31), 0.75),
+        (dt.date(2025, 1, 1), 1.0),
+        (dt.date(2023, 6, 1), 0.0),
+    ],
+)
 def test_expected_share_by_whole_quarters(day: dt.date, share: float) -> None:
     assert expected_share(2024, day) == share
 
 
-@pytest.mark.parametrize(("net", "target", "expected", "verdict"), [
-    (7, 7, 0.5, Verdict.MET),
-    (0, 0, 0.5, Verdict.MET),
-    (-1, 0, 0.5, Verdict.BEHIND),
-    (5, 7, 0.75, Verdict.ON_PACE),   # 5 vs pace line 5,25
-    (4, 7, 0.75, Verdict.BEHIND),    # 1,25 short, more than 7/8
-    (6, 7, 0.5, Verdict.AHEAD),      # 2,5 past the line 3,5
-    (5, 7, 0.5, Verdict.ON_PACE),    # 1,5 past: less than max(1, 1,75)
-    (0, 3, 0.0, Verdict.ON_PACE),
-    (0, None, 0.5, Verdict.NO_TARGET),
-])
+@pytest.mark.parametrize(
+    ("net", "target", "expected", "verdict"),
+    [
+        (7, 7, 0.5, Verdict.MET),
+        (0, 0, 0.5, Verdict.MET),
+        (-1, 0, 0.5, Verdict.BEHIND),
+        (5, 7, 0.75, Verdict.ON_PACE),  # 5 vs pace line 5,25
+        (4, 7, 0.75, Verdict.BEHIND),  # 1,25 short, more than 7/8
+        (6, 7, 0.5, Verdict.AHEAD),  # 2,5 past the line 3,5
+        (5, 7, 0.5, Verdict.ON_PACE),  # 1,5 past: less than max(1, 1,75)
+        (0, 3, 0.0, Verdict.ON_PACE),
+        (0, None, 0.5, Verdict.NO_TARGET),
+    ],
+)
 def test_verdict(net: int, target: int | None, expected: float, verdict: Verdict) -> None:
     assert judge(net, target, expected) is verdict
 

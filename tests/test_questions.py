@@ -19,10 +19,18 @@ async def leader(demo_db: Database, clock: FixedClock) -> Chat:
     return Chat(Dispatcher(demo_db, clock=clock), account)
 
 
-@pytest.mark.parametrize("question", [
-    "Thôn Chợ thế nào?", "tình hình thôn chợ", "thon cho", "THÔN CHỢ THẾ NÀO",
-    "/tinhhinh Thôn Chợ", "thon cjo the nao", unicodedata.normalize("NFD", "Thôn Chợ thế nào?"),
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Thôn Chợ thế nào?",
+        "tình hình thôn chợ",
+        "thon cho",
+        "THÔN CHỢ THẾ NÀO",
+        "/tinhhinh Thôn Chợ",
+        "thon cjo the nao",
+        unicodedata.normalize("NFD", "Thôn Chợ thế nào?"),
+    ],
+)
 async def test_thon_cho_in_any_spelling(leader: Chat, question: str) -> None:
     await leader.say(question)
     text = leader.text
@@ -48,8 +56,9 @@ async def test_household_question(leader: Chat) -> None:
     assert "4 khẩu, 2 lao động" in leader.text
 
 
-async def test_outside_scope_is_not_answered(leader: Chat, demo_db: Database,
-                                             clock: FixedClock) -> None:
+async def test_outside_scope_is_not_answered(
+    leader: Chat, demo_db: Database, clock: FixedClock
+) -> None:
     await leader.say("Hồng Thượng thế nào?")
     assert "Không tìm thấy" in leader.text
     head = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Bùi Thị Minh"))
@@ -65,11 +74,14 @@ async def test_hong_thuong_rates_as_admin(demo_db: Database, clock: FixedClock) 
     assert "chỉ tiêu giảm hộ cận nghèo: văn bản ghi 75, tính từ các dòng được 74" in admin.text
 
 
-async def test_ambiguous_name_asks_back(demo_db: Database, clock: FixedClock,
-                                        tmp_path: Path) -> None:
+async def test_ambiguous_name_asks_back(
+    demo_db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
     other = tmp_path / "other.csv"
-    other.write_text("nam,tinh,xa,thon,ho_ngheo,giam_ngheo\n"
-                     "2024,Tỉnh Nghệ An,Xã Nghi Phong,Thôn Chợ,9,2\n", encoding="utf-8")
+    other.write_text(
+        "nam,tinh,xa,thon,ho_ngheo,giam_ngheo\n2024,Tỉnh Nghệ An,Xã Nghi Phong,Thôn Chợ,9,2\n",
+        encoding="utf-8",
+    )
     assert (await import_plan(demo_db, other)).ok
     admin = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "admin"))
     await admin.say("Thôn Chợ thế nào?")
@@ -79,8 +91,9 @@ async def test_ambiguous_name_asks_back(demo_db: Database, clock: FixedClock,
     assert admin.text.startswith("Thôn Chợ, Xã Nghi Phong") and "0/2 hộ" in admin.text
 
 
-async def test_unregistered_chat_gets_only_an_explanation(demo_db: Database,
-                                                          clock: FixedClock) -> None:
+async def test_unregistered_chat_gets_only_an_explanation(
+    demo_db: Database, clock: FixedClock
+) -> None:
     stranger = Chat(Dispatcher(demo_db, clock=clock), "stranger")
     for text in ("Thôn Chợ thế nào?", "hộ Phạm Thị Đéc", "/tinhhinh Thôn Chợ", "/baocao"):
         await stranger.say(text)

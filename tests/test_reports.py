@@ -17,9 +17,14 @@ from tests.helpers import Chat, FixedClock, login, outbox
 @pytest.fixture
 async def people(demo_db: Database, clock: FixedClock) -> dict[str, Chat]:
     dispatcher = Dispatcher(demo_db, clock=clock)
-    return {key: Chat(dispatcher, await login(demo_db, name))
-            for key, name in (("head", "Bùi Thị Minh"), ("officer", "Đỗ Thị Nga"),
-                              ("leader", "Đỗ Văn Liên"))}
+    return {
+        key: Chat(dispatcher, await login(demo_db, name))
+        for key, name in (
+            ("head", "Bùi Thị Minh"),
+            ("officer", "Đỗ Thị Nga"),
+            ("leader", "Đỗ Văn Liên"),
+        )
+    }
 
 
 async def household(db: Database, name_key: str) -> Household:
@@ -34,8 +39,9 @@ async def changes(db: Database) -> list[StatusChange]:
         return list((await session.scalars(select(StatusChange).order_by(StatusChange.id))).all())
 
 
-async def test_quick_report_confirmed_counts_in_progress(people: dict[str, Chat],
-                                                         demo_db: Database) -> None:
+async def test_quick_report_confirmed_counts_in_progress(
+    people: dict[str, Chat], demo_db: Database
+) -> None:
     head, officer, leader = people["head"], people["officer"], people["leader"]
     await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
     assert "Thay đổi: Thoát nghèo hẳn." in head.text
@@ -46,7 +52,11 @@ async def test_quick_report_confirmed_counts_in_progress(people: dict[str, Chat]
     assert "Phạm Thị Đéc" in notes[0].text
     [stored] = await changes(demo_db)
     assert (stored.state, stored.kind, stored.from_status, stored.to_status) == (
-        "pending", "exit_poverty", "poor", "out")
+        "pending",
+        "exit_poverty",
+        "poor",
+        "out",
+    )
     await leader.say("Thôn Chợ thế nào?")
     assert "đã giảm 0/7" in leader.text and "Chờ xác nhận: 1 hộ thoát nghèo" in leader.text
     replies = await officer.say(button=notes[0].flat_buttons()[0].data)  # "Đồng ý"
@@ -59,14 +69,18 @@ async def test_quick_report_confirmed_counts_in_progress(people: dict[str, Chat]
     assert "Bà Phạm Thị Đéc" not in leader.text.split("chưa thoát")[1]
 
 
-@pytest.mark.parametrize(("sentence", "kind"), [
-    ("ho ong pham van thuyet thoat ngheo", "exit_poverty"),
-    ("Phạm Thị Hòa thoát cận nghèo", "exit_near_poverty"),
-    ("hộ Phạm Minh Phúc thoát nghèo còn cận nghèo", "exit_to_near_poor"),
-    ("hộ Phạm Hùng Vinh chuyển đi", "moved_away"),
-])
-async def test_quick_sentences(people: dict[str, Chat], demo_db: Database, sentence: str,
-                               kind: str) -> None:
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("ho ong pham van thuyet thoat ngheo", "exit_poverty"),
+        ("Phạm Thị Hòa thoát cận nghèo", "exit_near_poverty"),
+        ("hộ Phạm Minh Phúc thoát nghèo còn cận nghèo", "exit_to_near_poor"),
+        ("hộ Phạm Hùng Vinh chuyển đi", "moved_away"),
+    ],
+)
+async def test_quick_sentences(
+    people: dict[str, Chat], demo_db: Database, sentence: str, kind: str
+) -> None:
     await people["head"].say(sentence)
     await people["head"].say("1")
     [stored] = await changes(demo_db)
@@ -76,15 +90,16 @@ async def test_quick_sentences(people: dict[str, Chat], demo_db: Database, sente
 async def test_impossible_change_is_explained(people: dict[str, Chat], demo_db: Database) -> None:
     head = people["head"]
     await head.say("Phạm Thị Hòa thoát nghèo")  # she is near-poor
-    assert "đang là hộ cận nghèo, không thể \"Thoát nghèo hẳn\"" in head.text
+    assert 'đang là hộ cận nghèo, không thể "Thoát nghèo hẳn"' in head.text
     assert "Thoát cận nghèo" in head.text
     await head.press("Thoát cận nghèo")
     assert "Thay đổi: Thoát cận nghèo." in head.text
     assert await changes(demo_db) == []
 
 
-async def test_guided_report_with_note_and_date(people: dict[str, Chat], demo_db: Database,
-                                                clock: FixedClock) -> None:
+async def test_guided_report_with_note_and_date(
+    people: dict[str, Chat], demo_db: Database, clock: FixedClock
+) -> None:
     head = people["head"]
     await head.say("/baocao")
     labels = [b.label for b in head.last[0].flat_buttons()]
@@ -134,7 +149,7 @@ async def test_correction_of_members(people: dict[str, Chat], demo_db: Database)
 async def test_new_household_then_rejected(people: dict[str, Chat], demo_db: Database) -> None:
     head, officer = people["head"], people["officer"]
     await head.say("hộ ông Nguyễn Văn An tái nghèo")
-    assert "Không tìm thấy hộ \"Ông Nguyễn Văn An\" trong Thôn Chợ" in head.text
+    assert 'Không tìm thấy hộ "Ông Nguyễn Văn An" trong Thôn Chợ' in head.text
     await head.press("Thêm hộ mới")
     await head.press("Hộ nghèo")
     await head.say("0")
@@ -179,14 +194,14 @@ async def test_head_cannot_report_other_village(people: dict[str, Chat], demo_db
 
 
 async def test_reports_only_in_private_chats(demo_db: Database, clock: FixedClock) -> None:
-    group = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Bùi Thị Minh"),
-                 private=False)
+    group = Chat(
+        Dispatcher(demo_db, clock=clock), await login(demo_db, "Bùi Thị Minh"), private=False
+    )
     await group.say("hộ bà Phạm Thị Đéc thoát nghèo")
     assert "chỉ nhận trong tin nhắn riêng" in group.text
 
 
-async def test_duplicate_update_is_applied_once(people: dict[str, Chat],
-                                                demo_db: Database) -> None:
+async def test_duplicate_update_is_applied_once(people: dict[str, Chat], demo_db: Database) -> None:
     head = people["head"]
     await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
     first = await head.say("1", update_key="same-update")
@@ -198,14 +213,18 @@ async def test_duplicate_update_is_applied_once(people: dict[str, Chat],
 async def test_two_deciders_at_once_count_once(people: dict[str, Chat], demo_db: Database) -> None:
     await people["head"].say("hộ bà Phạm Thị Đéc thoát nghèo")
     await people["head"].press("Xác nhận")
-    results = await asyncio.gather(people["officer"].say(button="ok:1"),
-                                   people["leader"].say(button="ok:1"))
+    results = await asyncio.gather(
+        people["officer"].say(button="ok:1"), people["leader"].say(button="ok:1")
+    )
     texts = [r[0].text for r in results]
     assert sum("Đã xác nhận" in t for t in texts) == 1
     assert sum("đã được xử lý trước đó" in t for t in texts) == 1
     async with demo_db.session() as session:
-        confirmations = await session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "report.confirmed"))
+        confirmations = await session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "report.confirmed")
+        )
     assert confirmations == 1
 
 
@@ -239,8 +258,11 @@ async def test_audit_records_who_and_channel(people: dict[str, Chat], demo_db: D
     await people["head"].press("Xác nhận")
     await people["officer"].say(button="ok:1")
     async with demo_db.session() as session:
-        events = (await session.scalars(select(AuditEvent).where(
-            AuditEvent.channel == "test").order_by(AuditEvent.id))).all()
+        events = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.channel == "test").order_by(AuditEvent.id)
+            )
+        ).all()
     actions = [e.action for e in events if e.action != "identity.link"]
     assert actions == ["report.create", "household.update", "report.confirmed"]
     update = events[[e.action for e in events].index("household.update")]

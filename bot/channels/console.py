@@ -29,16 +29,18 @@ class ConsoleChat:
 
     name = CHANNEL
 
-    def __init__(self, dispatcher: Dispatcher, external_id: str,
-                 display: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, external_id: str, display: Callable[[str], None] | None = None
+    ) -> None:
         self.dispatcher = dispatcher
         self.external_id = external_id
         self.display = display or print
 
     async def say(self, text: str) -> list[Reply]:
         """Send one line as this console user; print what the bot answers."""
-        message = IncomingMessage(channel=CHANNEL, chat_id=self.external_id,
-                                  user_id=self.external_id, text=text)
+        message = IncomingMessage(
+            channel=CHANNEL, chat_id=self.external_id, user_id=self.external_id, text=text
+        )
         replies = await self.dispatcher.handle(message)
         for reply in replies:
             self.display(self._format(reply))

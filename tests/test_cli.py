@@ -1,0 +1,71 @@
+"""The `giamngheo` command as a newcomer uses it: scripted console chats across invocations."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    env.pop("ZALO_BOT_TOKEN", None)
+
+    def run(*args: str, stdin: str = "", check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    return run
+
+
+def test_help_on_every_command(cli) -> None:  # type: ignore[no-untyped-def]
+    top = cli("--help").stdout
+    for command in ("migrate", "import", "demo-data", "chat", "run", "invite", "audit", "users"):
+        assert command in top
+        assert "Usage" in cli(command, "--help").stdout
+
+
+def test_newcomer_scenario_across_invocations(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("demo-data")
+    code = cli("invite", "Bùi Thị Minh").stdout.strip()
+    out = cli("chat", stdin=f"/start {code}\nhộ bà Phạm Thị Đéc thoát nghèo\n").stdout
+    assert "Đã kích hoạt. Chào Bà Bùi Thị Minh" in out
+    assert "1. Xác nhận" in out
+    out = cli("chat", stdin="1\n").stdout  # the next invocation continues the flow
+    assert "Đã lưu báo cáo số 1" in out
+    out = cli("chat", "--as", "do thi nga", stdin="/cho\n1\n").stdout
+    assert "Đã xác nhận" in out
+    out = cli("chat", "--as", "Đỗ Văn Liên", stdin="Thôn Chợ thế nào?\n").stdout
+    assert "Hộ nghèo: đã giảm 1/7 hộ" in out
+    assert "14 hộ nghèo (chỉ tiêu giảm 7), 5 hộ cận nghèo (chỉ tiêu giảm 3)" in out
+    audit = cli("audit", "--household", "Phạm Thị Đéc").stdout
+    assert "report.create" in audit and "report.confirmed" in audit
+
+
+def test_import_errors_name_file_row_and_column(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nam,tinh,xa,thon,ho_ngheo\n2024,Tỉnh A,Xã B,Thôn C,mười\n", encoding="utf-8")
+    result = cli("import", str(bad), check=False)
+    assert result.returncode == 1
+    assert "bad.csv, dòng 2, cột ho_ngheo" in result.stderr
+
+
+def test_unknown_console_user(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("demo-data")
+    result = cli("chat", "--as", "Không Ai", check=False)
+    assert result.returncode != 0 and "Không có người dùng" in result.stderr
