@@ -72,13 +72,17 @@ async def unit_reply(ctx: Context, unit_id: int) -> Reply:
     progress = await ask.progress_for(ctx.session, ctx.user, unit_id, ctx.today)
     if progress is None:
         return ctx.reply("no_plan")
+    if not ctx.message.private:
+        progress.waiting = []  # a group has members outside the role's scope: no names there
     template = "village_progress" if progress.unit.level == "village" else "unit_progress"
-    return ctx.reply(template, p=progress)
+    return ctx.reply(template, p=progress, group=not ctx.message.private)
 
 
 async def household_answer(ctx: Context, name: str) -> list[Reply]:
-    """Answer about a household by its head's name."""
+    """Answer about a household by its head's name (private chats only: personal data)."""
     assert ctx.user is not None
+    if not ctx.message.private:
+        return [ctx.reply("household_private_only")]
     found = await ask.households_named(ctx.session, ctx.user, name)
     if not found:
         return [ctx.reply("household_not_found", name=name)]
@@ -92,6 +96,8 @@ async def household_answer(ctx: Context, name: str) -> list[Reply]:
 async def household_reply(ctx: Context, household_id: int) -> Reply:
     """A household's details, only within the user's scope."""
     assert ctx.user is not None
+    if not ctx.message.private:
+        return ctx.reply("household_private_only")
     card = await ask.household_card(ctx.session, ctx.user, household_id)
     if card is None:
         return ctx.reply("not_in_scope")

@@ -99,3 +99,12 @@ async def test_unregistered_chat_gets_only_an_explanation(
         await stranger.say(text)
         assert "chưa được đăng ký" in stranger.text
         assert "Phạm" not in stranger.text and "14" not in stranger.text
+
+
+async def test_group_chat_gets_figures_but_no_names(demo_db: Database, clock: FixedClock) -> None:
+    group = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Đỗ Văn Liên"),
+                 private=False)
+    await group.say("Thôn Chợ thế nào?")
+    assert "đã giảm 0/7" in group.text and "Phạm" not in group.text
+    await group.say("hộ Phạm Thị Đéc")
+    assert "tin nhắn riêng" in group.text and "khẩu" not in group.text
