@@ -13,8 +13,9 @@ import click
 
 from bot.app import UnknownUser, build, console_identity
 from bot.channels.console import ConsoleChat
+from bot.cli_admin import make_invite, print_audit, print_users
 from bot.settings import Settings
-from services.demo import load_demo
+from services.demo import has_plans, load_demo
 from services.plan_import import ImportResult, import_plan
 
 WHAT = {
@@ -128,7 +129,7 @@ async def _console(as_name: str | None) -> None:
 )
 def run(as_name: str) -> None:
     """Run every channel whose token is set; without tokens, the console chat on demo data."""
-    from bot.runner import run_channels
+    from bot.runner import run_channels  # imports telegram: only when a channel will run
 
     settings = Settings()
     if settings.telegram_bot_token or settings.zalo_bot_token:
@@ -141,13 +142,7 @@ def run(as_name: str) -> None:
 async def _demo_console(as_name: str) -> None:
     app = await build()
     try:
-        from sqlalchemy import select
-
-        from storage.models import Unit
-
-        async with app.db.session() as session:
-            empty = await session.scalar(select(Unit.id).limit(1)) is None
-        if empty:
+        if not await has_plans(app.db):
             click.echo(
                 "Cơ sở dữ liệu trống: nạp dữ liệu mẫu (Cẩm Bình, Hồng Thượng, Cam Phúc Nam)."
             )
@@ -170,8 +165,6 @@ async def _demo_console(as_name: str) -> None:
 @click.option("--hours", default=72, show_default=True, help="Hours before the code expires.")
 def invite(name: str | None, role: str | None, unit_name: str | None, hours: int) -> None:
     """Print a one-time code: for an existing user NAME, or a new user --role --unit."""
-    from bot.cli_admin import make_invite
-
     code = _run(make_invite, name, role, unit_name, dt.timedelta(hours=hours))
     click.echo(code)
 
@@ -181,8 +174,6 @@ def invite(name: str | None, role: str | None, unit_name: str | None, hours: int
 @click.option("--village", help="Village name.")
 def audit(household: str | None, village: str | None) -> None:
     """List the audit trail of a household or a village."""
-    from bot.cli_admin import print_audit
-
     if not household and not village:
         raise click.UsageError("Cần --household hoặc --village.")
     _run(print_audit, household, village)
@@ -191,6 +182,10 @@ def audit(household: str | None, village: str | None) -> None:
 @main.command()
 def users() -> None:
     """List users, their roles and logins."""
-    from bot.cli_admin import print_users
-
     _run(print_users)
+
+
+from bot.cli_digest import digest, schedule  # noqa: E402  (issue 5: digests and schedule)
+
+main.add_command(digest)
+main.add_command(schedule)

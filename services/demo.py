@@ -11,7 +11,7 @@ from domain.roles import Role
 from services.plan_import import ImportResult, import_plan
 from storage.audit import now, record
 from storage.db import Database
-from storage.models import User
+from storage.models import Unit, User
 
 DEMO_FOLDER = Path(__file__).resolve().parent.parent / "data" / "demo"
 
@@ -23,6 +23,12 @@ async def load_demo(db: Database) -> list[ImportResult]:
     ]
     await ensure_admin(db)
     return results
+
+
+async def has_plans(db: Database) -> bool:
+    """True once any administrative unit has been imported."""
+    async with db.session() as session:
+        return await session.scalar(select(Unit.id).limit(1)) is not None
 
 
 async def ensure_admin(db: Database) -> None:
