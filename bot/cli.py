@@ -184,8 +184,3 @@ def users() -> None:
     """List users, their roles and logins."""
     _run(print_users)
 
-
-from bot.cli_digest import digest, schedule  # noqa: E402  (issue 5: digests and schedule)
-
-main.add_command(digest)
-main.add_command(schedule)
