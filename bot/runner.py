@@ -1,10 +1,151 @@
-"""Run the chat channels whose tokens are set (Telegram, Zalo) with the scheduler."""
+"""Run every channel whose token is set (Telegram, Zalo) in one process, with the scheduler."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
+import inspect
+import logging
+import secrets
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from bot import logs
+from bot.app import App, build
+from bot.channels import telegram, zalo
+from bot.channels.base import Channel, ChannelRegistry
+from bot.channels.zalo_api import ZaloApi
 from bot.settings import Settings
+from bot.web import MediaStore, WebServer
+
+log = logging.getLogger(__name__)
+SCHEDULER_MODULES = ("scheduler", "bot.scheduler")
 
 
-async def run_channels(settings: Settings) -> None:
-    """Not built yet: Telegram and Zalo adapters are issue 4."""
-    raise SystemExit("Kênh Telegram/Zalo chưa được xây dựng (issue 4); dùng `giamngheo chat`.")
+@dataclass
+class Running:
+    """What `serve` started: the registry of channels, and the web server if any."""
+
+    registry: ChannelRegistry
+    web: WebServer | None = None
+    media: MediaStore | None = None
+    scheduler: Any = field(default=None, repr=False)
+
+
+async def run_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """`giamngheo run`: serve until SIGINT/SIGTERM (or `stop` is set)."""
+    logs.configure(
+        settings.log_level, [settings.telegram_bot_token or "", settings.zalo_bot_token or ""]
+    )
+    stop = stop or _stop_on_signals()
+    app = await build(settings)
+    try:
+        async with serve(app):
+            await stop.wait()
+    except Exception:  # logged through the masking formatter, not printed raw with the token
+        log.exception("channels failed; exiting")
+        raise SystemExit(1) from None
+    finally:
+        await app.db.dispose()
+    log.info("stopped")
+
+
+@contextlib.asynccontextmanager
+async def serve(app: App, with_scheduler: bool = True) -> AsyncIterator[Running]:
+    """Start the web server, the channels and the scheduler; stop them all on exit."""
+    settings = app.settings
+    running = Running(ChannelRegistry())
+    if settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url:
+        running.web = WebServer(settings.web_listen, settings.web_port)
+    if settings.public_base_url and running.web is not None:
+        running.media = MediaStore(settings.public_base_url)
+        running.web.add_media(running.media)
+    for channel in make_channels(app, running):
+        running.registry.add(channel)
+    started: list[Channel] = []
+    try:
+        if running.web is not None:
+            await running.web.start()
+        for channel in running.registry.channels.values():
+            await channel.start()
+            started.append(channel)
+        if with_scheduler:
+            running.scheduler = await start_scheduler(app, running.registry)
+        yield running
+    finally:
+        await _stop_all(running, started)
+
+
+def make_channels(app: App, running: Running) -> list[Channel]:
+    """One channel per token set; webhook routes added to the web server."""
+    settings, channels = app.settings, list[Channel]()
+    if settings.telegram_bot_token:
+        hook = _webhook(settings.telegram_webhook_url, settings.telegram_webhook_secret)
+        application = telegram.build_application(
+            settings.telegram_bot_token, settings.telegram_api_base_url
+        )
+        tg = telegram.TelegramChannel(application, app.dispatcher, running.registry, hook)
+        _route(running, hook, telegram.SECRET_HEADER, tg.receive)
+        channels.append(tg)
+    if settings.zalo_bot_token:
+        hook = _webhook(settings.zalo_webhook_url, settings.zalo_webhook_secret)
+        api = ZaloApi(settings.zalo_bot_token, settings.zalo_api_base_url)
+        za = zalo.ZaloChannel(api, app.dispatcher, running.registry, running.media, hook)
+        _route(running, hook, zalo.SECRET_HEADER, za.receive)
+        channels.append(za)
+    return channels
+
+
+def _webhook(url: str | None, secret: str | None) -> tuple[str, str] | None:
+    return (url, secret or secrets.token_urlsafe(32)) if url else None
+
+
+def _route(running: Running, hook: tuple[str, str] | None, header: str, sink: Any) -> None:
+    if hook is not None and running.web is not None:
+        running.web.add_webhook(urlparse(hook[0]).path or "/", header, hook[1], sink)
+
+
+async def start_scheduler(app: App, registry: ChannelRegistry) -> Any:
+    """Plug-in point: calls `scheduler.start(app, registry)` when that module exists.
+
+    Whatever it returns is kept; if it has `shutdown()` (APScheduler does) it is called
+    on stop.
+    """
+    for name in SCHEDULER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        result = module.start(app, registry)
+        return await result if inspect.isawaitable(result) else result
+    log.info("scheduler not installed: no reminders or digests")
+    return None
+
+
+async def _stop_all(running: Running, started: list[Channel]) -> None:
+    shutdown = getattr(running.scheduler, "shutdown", None)
+    if callable(shutdown):
+        result = shutdown()
+        if inspect.isawaitable(result):
+            await result
+    for channel in reversed(started):
+        try:
+            await channel.stop()
+        except Exception as error:  # stop the others anyway
+            log.error("stop failed channel=%s error=%s", channel.name, type(error).__name__)
+    if running.web is not None:
+        await running.web.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop

@@ -1,0 +1,211 @@
+"""Telegram channel: python-telegram-bot's Application around the neutral dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import error as tg_error
+from telegram.constants import ChatType
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
+from bot.channels.common import deliver, numbered, split_text
+from handlers.messages import IncomingMessage, Reply
+from handlers.render import render
+from handlers.router import Dispatcher
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT = 4096, 1024, 64
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+T = TypeVar("T")
+
+
+def build_application(token: str, base_url: str,
+                      rate_retries: int = 3) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB Application: configurable Bot API server, flood limits, bounded timeouts."""
+    file_url = base_url.removesuffix("/bot") + "/file/bot" if base_url.endswith("/bot") \
+        else base_url
+    return (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
+            .rate_limiter(AIORateLimiter(max_retries=rate_retries))
+            .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
+            .get_updates_request(HTTPXRequest(read_timeout=15))
+            .build())
+
+
+def to_incoming(update: Update) -> IncomingMessage | None:
+    """A Telegram update as a neutral message; None for updates the bot ignores."""
+    key = str(update.update_id)
+    if (query := update.callback_query) is not None:
+        chat = query.message.chat if query.message else None
+        return IncomingMessage(
+            channel=CHANNEL, chat_id=str(chat.id if chat else query.from_user.id),
+            user_id=str(query.from_user.id), button=query.data or "", update_key=key,
+            private=chat is None or chat.type == ChatType.PRIVATE,
+            user_name=query.from_user.full_name)
+    message = update.message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return None
+    private = message.chat.type == ChatType.PRIVATE
+    text = message.text or message.caption or ""
+    photo = message.photo[-1].file_id if message.photo else None
+    if not private and not _for_the_bot(message):
+        return None  # group chatter is not for the bot, even with privacy mode off
+    return IncomingMessage(
+        channel=CHANNEL, chat_id=str(message.chat.id), user_id=str(message.from_user.id),
+        text=text, photo=photo, sent_at=message.date, update_key=key, private=private,
+        user_name=message.from_user.full_name)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline buttons; None when there are none or a callback would exceed 64 bytes."""
+    if not reply.buttons or any(len(b.data.encode()) > CALLBACK_LIMIT
+                                for b in reply.flat_buttons()):
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data)
+                                  for b in row] for row in reply.buttons])
+
+
+def commands() -> list[BotCommand]:
+    """The command menu, from templates/telegram_commands.j2 ('name - description' lines)."""
+    lines = [line.partition(" - ") for line in render("telegram_commands").splitlines()]
+    return [BotCommand(name.strip(), text.strip()) for name, _, text in lines if text]
+
+
+class TelegramChannel:
+    """Polls (or takes webhook updates), hands each to the dispatcher, sends the replies."""
+
+    name = CHANNEL
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 dispatcher: Dispatcher, registry: ChannelRegistry,
+                 webhook: tuple[str, str] | None = None, poll_timeout: int = 30,
+                 send_attempts: int = 3, backoff: float = 0.5) -> None:
+        self.application, self.dispatcher, self.registry = application, dispatcher, registry
+        self.webhook, self.poll_timeout = webhook, poll_timeout
+        self.send_attempts, self.backoff = send_attempts, backoff
+        application.add_handler(TypeHandler(Update, self.on_update))
+        application.add_error_handler(self.on_error)
+
+    async def start(self) -> None:
+        """Check the token, set the command menu, then poll or register the webhook."""
+        await self.application.initialize()
+        bot = self.application.bot
+        await bot.set_my_commands(commands())
+        if self.webhook:
+            url, secret = self.webhook
+            await bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        elif self.application.updater is not None:
+            await self.application.updater.start_polling(
+                timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        await self.application.start()
+        log.info("telegram bot ready id=%s mode=%s", bot.id, "webhook" if self.webhook else "poll")
+
+    async def stop(self) -> None:
+        """Stop polling and the Application."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def receive(self, data: dict[str, Any]) -> None:
+        """An update from the webhook: queued like a polled one (answered in order)."""
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+
+    async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer the button spinner, run the dispatcher, send the replies."""
+        if update.callback_query is not None:
+            await self._try(update.callback_query.answer)
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        replies = await self.dispatcher.handle(incoming)
+        await deliver(self, self.registry, incoming.chat_id, replies)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log PTB errors by type only (messages can carry URLs, hence the token)."""
+        key = update.update_id if isinstance(update, Update) else None
+        log.error("telegram error update=%s error=%s", key, type(context.error).__name__)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone."""
+        try:
+            await self._send_reply(chat_id, reply)
+        except tg_error.RetryAfter as error:
+            wait = error.retry_after
+            raise RetryAfter(wait.total_seconds() if isinstance(wait, dt.timedelta)
+                             else float(wait)) from error
+        except tg_error.Forbidden as error:
+            raise RecipientGone(CHANNEL) from error
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise RecipientGone(CHANNEL) from error
+            raise
+
+    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
+        """Text in pieces under 4,096 characters with inline buttons, then photo, then file."""
+        bot, markup = self.application.bot, keyboard(reply)
+        text = reply.text if markup or not reply.buttons else numbered(reply)
+        pieces = split_text(text, TEXT_LIMIT)
+        if reply.image is not None and len(text) <= CAPTION_LIMIT:
+            await self._send(lambda: bot.send_photo(chat_id, reply.image, caption=text,
+                                                    reply_markup=markup))
+            pieces = []
+        elif reply.image is not None:
+            await self._send(lambda: bot.send_photo(chat_id, reply.image))
+        for number, piece in enumerate(pieces, start=1):
+            buttons = markup if number == len(pieces) else None
+            await self._send(functools.partial(bot.send_message, chat_id, piece,
+                                               reply_markup=buttons))
+        if reply.document is not None:
+            name, content = reply.document
+            await self._send(lambda: bot.send_document(chat_id, content, filename=name))
+
+    async def _send(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Retry a send only when Telegram surely did not take it (never a double message).
+
+        429 is retried by the rate limiter; here: no connection made, or a 5xx answer.
+        A timeout after the request went out is not retried: it may have been delivered.
+        """
+        for attempt in range(1, self.send_attempts + 1):
+            try:
+                return await call()
+            except NetworkError as error:
+                if attempt == self.send_attempts or not _not_taken(error):
+                    raise
+                log.warning("telegram retry attempt=%d error=%s", attempt, type(error).__name__)
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _try(self, call: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            await call()
+        except TelegramError as error:
+            log.warning("telegram call failed error=%s", type(error).__name__)
+
+
+def _for_the_bot(message: Message) -> bool:
+    """In a group: a command, or an answer to one of the bot's messages."""
+    replied = message.reply_to_message
+    from_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
+    return (message.text or "").startswith("/") or from_bot
+
+
+def _not_taken(error: NetworkError) -> bool:
+    if isinstance(error, BadRequest):
+        return False
+    cause = error.__cause__
+    return cause is None or isinstance(cause, (TelegramError, *NOT_SENT))

@@ -1,0 +1,148 @@
+"""Zalo Bot channel: updates in (polling or webhook), numbered-text menus and photo links out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+import httpx
+
+from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
+from bot.channels.common import deliver, numbered, split_text
+from bot.channels.zalo_api import ZaloApi, ZaloApiError
+from bot.web import MediaStore
+from handlers.messages import IncomingMessage, Reply
+from handlers.render import render
+from handlers.router import Dispatcher
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT_LIMIT = 2000
+GONE_CODES = {403}  # assumed: Zalo's answer when the person blocked or left the bot
+TEXT, IMAGE = "message.text.received", "message.image.received"
+
+
+def to_incoming(update: dict[str, Any]) -> IncomingMessage | None:
+    """A Zalo update as a neutral message; None for what the bot does not answer."""
+    message = update.get("message") or {}
+    sender, chat = message.get("from") or {}, message.get("chat") or {}
+    if not sender.get("id") or not chat.get("id") or sender.get("is_bot"):
+        return None
+    private = chat.get("chat_type", "PRIVATE") != "GROUP"
+    event, text = update.get("event_name"), str(message.get("text") or "")
+    if not private and (event != TEXT or not text.startswith("/")):
+        return None  # in a group only commands are for the bot (like Telegram's privacy mode)
+    photo = (message.get("photo_url") or message.get("photo")) if event == IMAGE else None
+    key = message.get("message_id")
+    return IncomingMessage(
+        channel=CHANNEL, chat_id=str(chat["id"]), user_id=str(sender["id"]),
+        text=text or str(message.get("caption") or "") if event in (TEXT, IMAGE) else "",
+        photo=photo, sent_at=_sent_at(message.get("date")),
+        update_key=f"m{key}" if key else None, private=private,
+        user_name=sender.get("display_name") or sender.get("name"))
+
+
+def _sent_at(millis: Any) -> dt.datetime:
+    if isinstance(millis, int | float) and millis > 0:
+        return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+class ZaloChannel:
+    """Receives Zalo updates one at a time (in order), answers through the dispatcher."""
+
+    name = CHANNEL
+
+    def __init__(self, api: ZaloApi, dispatcher: Dispatcher, registry: ChannelRegistry,
+                 media: MediaStore | None = None, webhook: tuple[str, str] | None = None,
+                 poll_timeout: int = 30) -> None:
+        self.api, self.dispatcher, self.registry = api, dispatcher, registry
+        self.media, self.webhook, self.poll_timeout = media, webhook, poll_timeout
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Check the token, set or clear the webhook, start polling when no webhook."""
+        me = await self.api.get_me()
+        mode = "webhook" if self.webhook else "poll"
+        log.info("zalo bot ready id=%s mode=%s", me.get("id"), mode)
+        if self.webhook:
+            await self.api.set_webhook(*self.webhook)
+        else:
+            await self.api.delete_webhook()
+            self._tasks.append(asyncio.create_task(self._poll(), name="zalo-poll"))
+        self._tasks.append(asyncio.create_task(self._work(), name="zalo-work"))
+
+    async def stop(self) -> None:
+        """Stop polling, answer what is already queued (up to 5 s), close the client."""
+        if self._tasks and not self.webhook:
+            self._tasks[0].cancel()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.queue.join(), 5)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.api.close()
+
+    async def receive(self, update: dict[str, Any]) -> None:
+        """Queue an update (from the webhook or the poller); answered in arrival order."""
+        await self.queue.put(update)
+
+    async def _poll(self) -> None:
+        while True:
+            try:
+                for update in await self.api.get_updates(self.poll_timeout):
+                    await self.receive(update)
+            except (ZaloApiError, httpx.TransportError) as error:
+                log.warning("zalo poll failed error=%s", type(error).__name__)
+                await asyncio.sleep(2)
+
+    async def _work(self) -> None:
+        while True:
+            update = await self.queue.get()
+            try:
+                await self.handle(update)
+            except Exception:
+                log.exception("zalo update failed event=%s", update.get("event_name"))
+            finally:
+                self.queue.task_done()
+
+    async def handle(self, update: dict[str, Any]) -> None:
+        """Answer one update."""
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        with contextlib.suppress(ZaloApiError, httpx.TransportError):
+            await self.api.send_chat_action(incoming.chat_id)
+        replies = await self.dispatcher.handle(incoming)
+        await deliver(self, self.registry, incoming.chat_id, replies)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone."""
+        try:
+            await self._send_reply(chat_id, reply)
+        except ZaloApiError as error:
+            if error.code == 429:
+                raise RetryAfter(error.retry_after or 1.0) from error
+            if error.code in GONE_CODES:
+                raise RecipientGone(CHANNEL) from error
+            raise
+
+    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
+        """Text (menus numbered) in pieces under 2,000 characters; a photo by link if we can."""
+        text = numbered(reply)
+        if reply.image is not None and self.media is None:
+            text += "\n" + render("channel_no_image")
+        if reply.document is not None:
+            text += "\n" + render("channel_no_file", name=reply.document[0])
+        if reply.image is not None and self.media is not None:
+            await self.api.send_photo(chat_id, self.media.put(reply.image))
+        for piece in split_text(text, TEXT_LIMIT):
+            await self.api.send_message(chat_id, piece)

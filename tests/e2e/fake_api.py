@@ -1,0 +1,139 @@
+"""A fake Bot API server over real HTTP on 127.0.0.1 (tornado, already a dependency).
+
+It records every call, answers the methods a subclass implements, fails on demand
+(429 with retry_after, 5xx) and holds long polls until an update is pushed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+WAIT = 5.0  # seconds any test waits for the bot before failing
+
+
+@dataclass
+class Call:
+    """One request the bot made, and whether the fake accepted it."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    accepted: bool = True
+
+
+class _Handler(RequestHandler):
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    async def post(self, token: str, method: str) -> None:
+        if token != self.api.token:
+            self.set_status(401)
+            self.write({"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        call = Call(method, *self._params())
+        status, body = await self.api.respond(call)
+        self.set_status(status)
+        self.write(body)
+
+    get = post
+
+    def _params(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        if self.request.headers.get("Content-Type", "").startswith("application/json"):
+            return (json.loads(self.request.body or b"{}"), {})
+        params = {k: v[-1].decode() for k, v in self.request.body_arguments.items()}
+        params.update({k: v[-1].decode() for k, v in self.request.query_arguments.items()})
+        return params, {k: v[0].body for k, v in self.request.files.items()}
+
+
+class FakeBotApi:
+    """Base of the fake Telegram and Zalo servers."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.delays: dict[str, float] = {}
+        self.wakeup = asyncio.Event()
+        self.closed = False
+        self._server: HTTPServer | None = None
+        self.port = 0
+
+    async def start(self) -> str:
+        """Listen on a random port; return the base URL the bot is configured with."""
+        self._server = HTTPServer(Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})]))
+        sockets = bind_sockets(0, "127.0.0.1")
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def stop(self) -> None:
+        """Release long polls and close."""
+        self.closed = True
+        self.wakeup.set()
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+
+    def fail_next(self, method: str, status: int, times: int = 1,
+                  retry_after: int | None = None) -> None:
+        """The next `times` calls of `method` answer `status` (429 carries retry_after)."""
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": "injected"}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        self.failures.setdefault(method, []).extend([(status, body)] * times)
+
+    def slow_next(self, method: str, seconds: float) -> None:
+        """The next call of `method` is accepted, but answered only after `seconds`."""
+        self.delays[method] = seconds
+
+    async def respond(self, call: Call) -> tuple[int, dict[str, Any]]:
+        """Record the call; answer the injected failure or the method's result."""
+        self.calls.append(call)
+        if call.method in self.delays:
+            await asyncio.sleep(self.delays.pop(call.method))
+        if self.failures.get(call.method):
+            call.accepted = False
+            return self.failures[call.method].pop(0)
+        return await self.answer(call)
+
+    async def answer(self, call: Call) -> tuple[int, dict[str, Any]]:
+        """The method's answer; subclasses implement it."""
+        raise NotImplementedError
+
+    def accepted(self, method: str) -> list[Call]:
+        """Accepted calls of one method, in order."""
+        return [c for c in self.calls if c.method == method and c.accepted]
+
+    async def wait_until(self, check: Callable[[], Any], timeout: float = WAIT) -> Any:
+        """Poll `check` until it returns something truthy; fail after `timeout`."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (result := check()):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for the bot")
+            await asyncio.sleep(0.01)
+        return result
+
+    async def hold(self, has_updates: Callable[[], bool], timeout: float) -> None:
+        """Long poll: return when an update is pending, on close, or after `timeout`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            self.wakeup.clear()
+            if has_updates() or self.closed or loop.time() >= deadline:
+                return
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), deadline - loop.time())
+            except TimeoutError:
+                return
+
+    def push(self) -> None:
+        """Wake long polls after an update was queued."""
+        self.wakeup.set()

@@ -1,0 +1,108 @@
+"""`giamngheo run`: both channels in one process, the scheduler hook, logs without tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import logs, runner
+from bot.app import App
+from bot.logs import KeyValueFormatter
+from handlers.router import Dispatcher
+from storage.db import Database
+from tests.e2e.conftest import TOKENS, settings_for
+from tests.e2e.fake_telegram import FakeTelegram
+from tests.e2e.fake_zalo import FakeZalo
+
+
+async def _no_scheduler(app: App, registry: Any) -> None:
+    return None
+
+
+async def test_one_process_runs_both_channels(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    masked: list[list[str]] = []
+    monkeypatch.setattr(logs, "configure", lambda level, secrets: masked.append(secrets))
+    monkeypatch.setattr(runner, "start_scheduler", _no_scheduler)
+    telegram, zalo = FakeTelegram(TOKENS["telegram"]), FakeZalo(TOKENS["zalo"])
+    settings = settings_for("telegram", await telegram.start(), zalo_bot_token=TOKENS["zalo"],
+                            zalo_api_base_url=await zalo.start(),
+                            database_url=f"sqlite:///{tmp_path / 'run.db'}")
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run_channels(settings, stop))
+    try:
+        telegram.text({"id": 501, "is_bot": False, "first_name": "A"}, "xin chào")
+        zalo.text({"id": "a1b2", "display_name": "B"}, "xin chào")
+        await telegram.wait_until(lambda: telegram.sent(501))
+        await zalo.wait_until(lambda: zalo.sent("a1b2"))
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        await telegram.stop()
+        await zalo.stop()
+    assert masked == [[TOKENS["telegram"], TOKENS["zalo"]]]
+    assert "chưa được đăng ký" in zalo.sent("a1b2")[0].params["text"]
+
+
+async def test_scheduler_hook_is_started_and_shut_down(
+        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+
+    class Scheduler:
+        def shutdown(self) -> None:
+            calls.append("shutdown")
+
+    def start(app: App, registry: Any) -> Scheduler:
+        calls.append(sorted(registry.channels))
+        return Scheduler()
+
+    monkeypatch.setitem(sys.modules, "scheduler", types.SimpleNamespace(start=start))
+    fake = FakeZalo(TOKENS["zalo"])
+    app = App(settings_for("zalo", await fake.start()), demo_db, Dispatcher(demo_db))
+    try:
+        async with runner.serve(app):
+            assert calls == [["zalo"]]
+    finally:
+        await fake.stop()
+    assert calls == [["zalo"], "shutdown"]
+
+
+def test_log_lines_are_key_value_and_never_hold_the_token() -> None:
+    token = TOKENS["telegram"]
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{token}/sendMessage failed")
+    except RuntimeError:
+        record = logging.LogRecord("bot", logging.ERROR, __file__, 1, "send failed url=%s",
+                                   (f"https://api.telegram.org/bot{token}/x",), sys.exc_info())
+    record.channel = "telegram"
+    line = KeyValueFormatter([token]).format(record)
+    assert token not in line
+    assert "level=ERROR" in line and "channel=telegram" in line.splitlines()[0]
+
+
+async def test_giamngheo_run_as_a_process(tmp_path: Path) -> None:
+    telegram = FakeTelegram(TOKENS["telegram"])
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKENS["telegram"],
+           "TELEGRAM_API_BASE_URL": await telegram.start(), "ZALO_BOT_TOKEN": "",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "TELEGRAM_WEBHOOK_URL": "",
+           "ZALO_WEBHOOK_URL": "", "PUBLIC_BASE_URL": ""}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        telegram.text({"id": 502, "is_bot": False, "first_name": "C"}, "xin chào")
+        await telegram.wait_until(lambda: telegram.sent(502), timeout=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), 10)
+        await telegram.stop()
+    assert process.returncode == 0, output.decode()
+    assert TOKENS["telegram"].encode() not in output and b"level=INFO" in output
