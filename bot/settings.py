@@ -30,3 +30,17 @@ class Settings(BaseSettings):
     web_port: int = 8080
     invite_ttl_hours: int = 72
     log_level: str = "INFO"
+    # reminders and digests (issue 5): cut-off day 0 means calendar months and quarters
+    reporting_cutoff_day: int = 0
+    send_hour: int = 8
+    reminder_days_before_cutoff: int = 14
+    nudge_days_before_cutoff: int = 7
+    digest_days_after_cutoff: int = 1
+    review_window_start: str = "09-01"
+    review_window_end: str = "12-14"
+    yearly_report_deadline: str = "11-10"
+    deadline_reminder_days: int = 7
+    catch_up_days: int = 30
+    broadcast_per_second: float = 25.0
+    broadcast_per_chat_seconds: float = 1.0
+    schedule_tick_minutes: int = 10

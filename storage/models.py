@@ -115,6 +115,7 @@ class StatusChange(Base):
     __table_args__ = (
         Index("ix_change_household_state", "household_id", "state"),
         Index("ix_change_village_day", "village_id", "happened_on"),
+        Index("ix_change_state_village", "state", "village_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -155,6 +156,7 @@ class UserScope(Base):
     """A unit a user's role covers (with everything below it)."""
 
     __tablename__ = "user_scope"
+    __table_args__ = (Index("ix_user_scope_unit", "unit_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
@@ -239,3 +241,29 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
 
+
+class Delivery(Base):
+    """Delivery ledger: one planned send (kind, period, recipient), claimed before sending."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("kind", "period", "recipient_id", name="uq_delivery_key"),
+        Index("ix_delivery_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    state: Mapped[str] = mapped_column(String(16))  # claimed, sent, retry, failed, skipped
+    due_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[dt.datetime | None]
+    next_attempt_at: Mapped[dt.datetime | None]
+    sent_at: Mapped[dt.datetime | None]
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[dt.datetime | None]  # failure reported to the admins

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from handlers.messages import Reply
+from services.broadcast import RecipientGone, RetryAfter
+
+__all__ = ["Channel", "ChannelRegistry", "RecipientGone", "RetryAfter"]  # adapters raise these
 
 
 class Channel(Protocol):

@@ -1,0 +1,104 @@
+"""Sending many messages within the platforms' limits: a global and a per-chat rate, 429 pauses."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from handlers.messages import Address, Reply
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class RetryAfter(Exception):
+    """The platform asks us to slow down (HTTP 429): wait `seconds`, then try again.
+
+    Channel adapters raise it from `send`; re-exported by the channels' base module.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class RecipientGone(Exception):
+    """The chat cannot receive messages (blocked the bot, chat not found): do not retry."""
+
+
+class Registry(Protocol):
+    """The channel registry as sending needs it: running channels, and delivery."""
+
+    @property
+    def channels(self) -> Mapping[str, object]:
+        """Running channels by name."""
+
+    async def deliver(self, reply: Reply) -> bool:
+        """Send a reply with an address; False when its channel is not running here."""
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How fast to send and how hard to try (Telegram: ~30 msg/s overall, ~1/s per chat)."""
+
+    per_second: float = 25.0
+    per_chat_seconds: float = 1.0
+    max_pause_seconds: float = 60.0  # a longer 429 hands the send back to the ledger
+    max_pauses: int = 3  # 429s waited out for one message
+    max_attempts: int = 5  # claims of one ledger row before it is given up
+    retry_minutes: int = 10  # wait before a temporarily failed send is tried again
+    lease_minutes: int = 15  # a claim older than this was left by a dead process
+
+
+class ChannelDown(Exception):
+    """The recipient's channel is not running in this process."""
+
+
+class Broadcaster:
+    """Delivers replies through the channel registry, spacing them out and waiting out 429s."""
+
+    def __init__(self, registry: Registry, policy: DeliveryPolicy,
+                 sleep: Sleep = asyncio.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.registry, self.policy = registry, policy
+        self.sleep, self.monotonic = sleep, monotonic
+        self.next_any = 0.0
+        self.next_by_chat: dict[Address, float] = {}
+        self.paused = 0.0  # seconds spent waiting out 429s, for reports
+
+    @property
+    def running(self) -> set[str]:
+        """Names of the channels this process can send on."""
+        return set(self.registry.channels)
+
+    async def send(self, address: Address, replies: list[Reply]) -> None:
+        """Send every reply to one chat; raises RetryAfter, RecipientGone or ChannelDown."""
+        for reply in replies:
+            await self._send_one(dataclasses.replace(reply, to=address))
+
+    async def _send_one(self, reply: Reply) -> None:
+        assert reply.to is not None
+        for pauses in range(self.policy.max_pauses + 1):
+            await self._wait_turn(reply.to)
+            try:
+                if not await self.registry.deliver(reply):
+                    raise ChannelDown(reply.to.channel)
+                return
+            except RetryAfter as pause:
+                if pause.seconds > self.policy.max_pause_seconds or \
+                        pauses == self.policy.max_pauses:
+                    raise
+                self.paused += pause.seconds
+                await self.sleep(pause.seconds)
+
+    async def _wait_turn(self, address: Address) -> None:
+        now = self.monotonic()
+        ready = max(self.next_any, self.next_by_chat.get(address, 0.0))
+        if ready > now:
+            await self.sleep(ready - now)
+            now = max(ready, self.monotonic())
+        self.next_any = now + 1 / self.policy.per_second
+        self.next_by_chat[address] = now + self.policy.per_chat_seconds

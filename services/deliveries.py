@@ -1,0 +1,199 @@
+"""Deliveries through the ledger: claim, compose, send, record; failures told to the admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.schedule import Calendar, PlannedSend, SendKind
+from handlers.messages import Address, Reply
+from handlers.render import render
+from services import digests, reminders
+from services.broadcast import (
+    Broadcaster,
+    ChannelDown,
+    DeliveryPolicy,
+    RecipientGone,
+    RetryAfter,
+)
+from services.digests import Occasion
+from services.recipients import Recipient, admins, chat_for, recipients
+from storage import conversations, ledger
+from storage.db import Database
+from storage.ledger import DeliveryState
+from storage.models import ChatIdentity, Delivery, User
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+Composer = Callable[[AsyncSession, Occasion, Recipient], Awaitable[list[Reply] | None]]
+COMPOSERS: dict[SendKind, Composer] = {
+    SendKind.REMINDER: reminders.report_reminder,
+    SendKind.NUDGE: reminders.nudge,
+    SendKind.OFFICER_DIGEST: digests.officer_digest,
+    SendKind.LEADER_DIGEST: digests.leader_digest,
+    SendKind.REVIEW: reminders.review_reminder,
+    SendKind.DEADLINE: reminders.deadline_reminder,
+}
+
+
+@dataclass
+class Run:
+    """One pass over due sends, by one process (`token` names it in the ledger)."""
+
+    db: Database
+    broadcaster: Broadcaster
+    cal: Calendar
+    policy: DeliveryPolicy
+    clock: Clock
+    token: str
+    results: Counter[str] = field(default_factory=Counter)
+    log: list[tuple[str, str, int, str]] = field(default_factory=list)  # kind, period, user, result
+
+
+@dataclass
+class Target:
+    """One recipient of one send, the chat to reach them in, and their ledger row if any."""
+
+    recipient: Recipient
+    chat: ChatIdentity
+    row: Delivery | None
+
+
+async def compose(session: AsyncSession, occasion: Occasion,
+                  recipient: Recipient) -> list[Reply] | None:
+    """What this recipient gets for this send; None or [] when there is nothing to say."""
+    return await COMPOSERS[occasion.send.kind](session, occasion, recipient)
+
+
+async def run_sends(run: Run, sends: list[PlannedSend]) -> Run:
+    """Deliver every send to every recipient the ledger does not hold as done."""
+    for send in sends:
+        for target in await _targets(run, send):
+            result = await _deliver(run, send, target)
+            run.results[result] += 1
+            run.log.append((send.kind.value, send.period.key, target.recipient.user.id, result))
+    await report_failures(run)
+    return run
+
+
+async def _targets(run: Run, send: PlannedSend) -> list[Target]:
+    lease = dt.timedelta(minutes=run.policy.lease_minutes)
+    now = run.clock()
+    found = []
+    async with run.db.session() as session:
+        rows = await ledger.rows_for(session, send.kind.value, send.period.key)
+        for recipient in await recipients(session, send.kind, send.period.year):
+            row = rows.get(recipient.user.id)
+            if row is not None and not ledger.is_claimable(row, now, lease):
+                continue  # done, or being sent by another process right now
+            chat = await chat_for(session, recipient.user.id, run.broadcaster.running)
+            if chat is not None:  # else: a process running their channel will send it
+                found.append(Target(recipient, chat, row))
+    return found
+
+
+async def _claim(run: Run, send: PlannedSend, target: Target) -> tuple[int, int] | None:
+    """(ledger id, attempt number) when this process won the send, else None."""
+    lease = dt.timedelta(minutes=run.policy.lease_minutes)
+    async with run.db.session() as session, session.begin():
+        row = target.row
+        if row is None:
+            new_id = await ledger.claim_new(session, send.kind.value, send.period.key,
+                                            target.recipient.user.id, send.due, run.token,
+                                            run.clock())
+            return None if new_id is None else (new_id, 1)
+        if await ledger.reclaim(session, row, run.token, run.clock(), lease):
+            return row.id, row.attempts + 1
+        return None
+
+
+async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
+    """Claim, compose, send, record; the result word counts in the run's report."""
+    claim = await _claim(run, send, target)
+    if claim is None:
+        return "busy"
+    delivery_id, attempt = claim
+    occasion = Occasion(send, run.cal, run.clock())
+    try:
+        async with run.db.session() as session, session.begin():
+            replies = await compose(session, occasion, target.recipient)
+            await _offer_menus(session, target.chat, replies or [])
+        if replies:
+            await run.broadcaster.send(_address(target.chat), replies)
+    except Exception as error:
+        state, values = _failure(run, error, delivery_id, attempt)
+        return await _finish(run, delivery_id, state, **values)
+    if not replies:
+        return await _finish(run, delivery_id, DeliveryState.SKIPPED)
+    await _finish(run, delivery_id, DeliveryState.SENT, sent_at=run.clock(), late=occasion.late,
+                  channel=target.chat.channel, chat_id=_address(target.chat).chat_id, error=None)
+    return "late" if occasion.late else "sent"
+
+
+def _failure(run: Run, error: Exception, delivery_id: int,
+             attempt: int) -> tuple[DeliveryState, dict[str, object]]:
+    """Gone: failed for good; asked to wait: retry then; anything else: retry, then give up."""
+    if isinstance(error, RecipientGone):
+        return DeliveryState.FAILED, {"error": f"recipient gone: {error}"[:500]}
+    if isinstance(error, RetryAfter | ChannelDown):
+        wait = dt.timedelta(seconds=error.seconds) if isinstance(error, RetryAfter) \
+            else dt.timedelta(minutes=run.policy.retry_minutes)
+        return DeliveryState.RETRY, {"error": repr(error), "next_attempt_at": run.clock() + wait}
+    log.exception("delivery %s failed (attempt %s)", delivery_id, attempt, exc_info=error)
+    if attempt >= run.policy.max_attempts:
+        return DeliveryState.FAILED, {"error": repr(error)[:500]}
+    backoff = dt.timedelta(minutes=run.policy.retry_minutes * attempt)
+    return DeliveryState.RETRY, {"error": repr(error)[:500],
+                                 "next_attempt_at": run.clock() + backoff}
+
+
+async def _offer_menus(session: AsyncSession, chat: ChatIdentity, replies: list[Reply]) -> None:
+    """A reminder's "Báo cáo ngay" can be answered by typing its number (Zalo, console)."""
+    menu = [[b.label, b.data] for reply in replies for b in reply.flat_buttons()]
+    if menu:
+        address = _address(chat)
+        await conversations.offer_menu(session, chat.channel, address.chat_id,
+                                       chat.external_id, menu)
+
+
+def _address(chat: ChatIdentity) -> Address:
+    return Address(chat.channel, chat.chat_id or chat.external_id, chat.external_id)
+
+
+async def _finish(run: Run, delivery_id: int, state: DeliveryState, **values: object) -> str:
+    async with run.db.session() as session, session.begin():
+        if not await ledger.finish(session, delivery_id, run.token, state, **values):
+            log.warning("delivery %s: claim taken over before it was recorded", delivery_id)
+    return state.value
+
+
+async def report_failures(run: Run) -> int:
+    """Tell the admins, once, about sends given up on; returns how many were reported."""
+    async with run.db.session() as session, session.begin():
+        chats = [c for user in await admins(session)
+                 if (c := await chat_for(session, user.id, run.broadcaster.running))]
+        if not chats:
+            return 0  # kept unreported until an admin can be reached
+        failures = [row for row in await ledger.unreported_failures(session)
+                    if await ledger.mark_reported(session, row.id, run.clock())]
+        names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
+    if failures:
+        lines = [{"name": names.get(row.recipient_id, "?"), "period": row.period,
+                  "kind": render("digest_labels", key=f"kind.{row.kind}"),
+                  "error": row.error or ""} for row in failures]
+        await _tell(run, chats, Reply(render("digest_failures", failures=lines)))
+    return len(failures)
+
+
+async def _tell(run: Run, chats: list[ChatIdentity], reply: Reply) -> None:
+    for chat in chats:
+        try:
+            await run.broadcaster.send(_address(chat), [reply])
+        except Exception:
+            log.exception("could not tell admin %s about failed deliveries", chat.user_id)

@@ -1,0 +1,166 @@
+"""Digests after a cut-off: officers (their villages, pending first) and commune leaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import fold
+from domain.periods import Period
+from domain.progress import Verdict
+from domain.schedule import Calendar, PlannedSend
+from handlers.labels import label
+from handlers.messages import Button, Reply
+from handlers.render import render
+from services.charts import village_chart
+from services.progress import UnitProgress, unit_progress
+from services.recipients import Recipient
+from services.reporting import pending_in_scope
+from services.workbook import ChangeRow, summary_workbook
+from storage.models import Household, StatusChange, Unit, User
+
+PENDING_SHOWN = 5
+RANK = [Verdict.MET, Verdict.AHEAD, Verdict.ON_PACE, Verdict.BEHIND, Verdict.NO_TARGET]
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One send being composed: the planned send, the calendar and the moment of sending."""
+
+    send: PlannedSend
+    cal: Calendar
+    now: dt.datetime
+
+    @property
+    def period(self) -> Period:
+        """The period the send is about."""
+        return self.send.period
+
+    @property
+    def today(self) -> dt.date:
+        """Local date of sending."""
+        return self.cal.today(self.now)
+
+    @property
+    def as_of(self) -> dt.date:
+        """Figures run to the period's cut-off, or to today for a period not over yet."""
+        return min(self.period.end(self.cal.cutoff_day), self.today)
+
+    @property
+    def late(self) -> bool:
+        """Sent well after it was due (the bot was down)."""
+        return self.now - self.send.due > dt.timedelta(hours=self.cal.late_after_hours)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A village the commune leader should look at, and why."""
+
+    village: UnitProgress
+    poor_behind: bool
+    near_behind: bool
+    fell_back: int
+
+
+async def progress_at(session: AsyncSession, unit: Unit, share: float,
+                      as_of: dt.date) -> UnitProgress | None:
+    """Progress as of a date, judged against the pace due at the period's end."""
+    progress = await unit_progress(session, unit, as_of)
+    if progress is not None:
+        for part in [progress, *progress.villages]:
+            part.expected = share
+    return progress
+
+
+async def officer_digest(session: AsyncSession, occasion: Occasion,
+                         recipient: Recipient) -> list[Reply]:
+    """Pending reports first, then each village: target, net, pending, pace, re-poverty."""
+    share = occasion.period.share_of_year
+    villages = [p for unit in recipient.units
+                if (p := await progress_at(session, unit, share, occasion.as_of))]
+    pending = await pending_in_scope(session, recipient.user)
+    lines = [await describe_change(session, change) for change in pending[:PENDING_SHOWN]]
+    text = render("digest_officer", period=occasion.period, as_of=occasion.as_of,
+                  villages=villages, pending_count=len(pending), pending_lines=lines,
+                  expected=share, late=occasion.late)
+    return [Reply(text)]
+
+
+async def leader_digest(session: AsyncSession, occasion: Occasion,
+                        recipient: Recipient) -> list[Reply]:
+    """One digest per commune the leader covers: text, chart and workbook."""
+    replies = []
+    for commune in recipient.units:
+        progress = await progress_at(session, commune, occasion.period.share_of_year,
+                                     occasion.as_of)
+        if progress is not None:
+            replies.append(await commune_digest(session, progress, occasion))
+    return replies
+
+
+async def commune_digest(session: AsyncSession, progress: UnitProgress,
+                         occasion: Occasion) -> Reply:
+    """The commune's figures, villages ranked by pace, those needing attention, attachments."""
+    ranked, attention = rank(progress.villages), needs_attention(progress.villages)
+    text = render("digest_leader", p=progress, period=occasion.period, ranked=ranked,
+                  attention=attention, late=occasion.late)
+    start = occasion.period.start(occasion.cal.cutoff_day)
+    changes = await changes_between(session, [v.unit.id for v in progress.villages],
+                                    start, occasion.as_of)
+    name = render("digest_labels", key="file", stem=fold(progress.unit.name).replace(" ", "-"),
+                  period=occasion.period)
+    buttons = [[Button(a.village.unit.name, f"u:{a.village.unit.id}")] for a in attention[:3]]
+    return Reply(text, buttons=buttons, image=village_chart(progress, ranked, occasion.period),
+                 document=(f"{name}.xlsx", summary_workbook(progress, ranked, changes,
+                                                            occasion.period)))
+
+
+def rank(villages: list[UnitProgress]) -> list[UnitProgress]:
+    """Villages by pace on poor households: met, ahead, on pace, behind, no target."""
+    return sorted(villages, key=lambda v: (RANK.index(v.poor_verdict), -(v.poor.share or 0.0),
+                                           -(v.near_poor.share or 0.0), v.unit.name_key))
+
+
+def needs_attention(villages: list[UnitProgress]) -> list[Attention]:
+    """Villages behind pace on either target, or with households fallen back into poverty."""
+    found = [Attention(v, v.poor_verdict is Verdict.BEHIND,
+                       v.near_poor_verdict is Verdict.BEHIND, v.poor.confirmed.fell_back)
+             for v in villages]
+    found = [a for a in found if a.poor_behind or a.near_behind or a.fell_back]
+    return sorted(found, key=lambda a: (_gap(a.village), a.village.unit.name_key))
+
+
+def _gap(village: UnitProgress) -> float:
+    """Households short of the pace line, poor and near-poor together (negative: short)."""
+    return sum(track.confirmed.net - (track.target or 0) * village.expected
+               for track in (village.poor, village.near_poor))
+
+
+async def describe_change(session: AsyncSession, change: StatusChange) -> str:
+    """One pending report as the officer's /cho list shows it."""
+    household = await session.get(Household, change.household_id)
+    village = await session.get(Unit, change.village_id)
+    reporter = await session.get(User, change.reported_by) if change.reported_by else None
+    return render("report_line", change=change, household=household, village=village,
+                  reporter=reporter, change_label=label(change.kind),
+                  details=change.details or {})
+
+
+async def changes_between(session: AsyncSession, village_ids: list[int], start: dt.date,
+                          end: dt.date) -> list[ChangeRow]:
+    """Every report about a change that happened in the period, in any state."""
+    query = (select(StatusChange, Household.title, Household.head_name, Unit.name)
+             .join(Household, Household.id == StatusChange.household_id)
+             .join(Unit, Unit.id == StatusChange.village_id)
+             .where(StatusChange.village_id.in_(village_ids),
+                    StatusChange.happened_on.between(start, end))
+             .order_by(StatusChange.happened_on, StatusChange.id))
+    rows = (await session.execute(query)).all()
+    names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
+    return [ChangeRow.of(change, f"{title + ' ' if title else ''}{head}", village,
+                         names.get(change.reported_by or 0, ""),
+                         names.get(change.decided_by or 0, ""))
+            for change, title, head, village in rows]

@@ -1,0 +1,104 @@
+"""Reminders: report before the cut-off, a nudge to silent heads, review window, deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.statuses import ReportState
+from handlers.messages import Button, Reply
+from handlers.render import render
+from services.digests import Occasion, progress_at
+from services.progress import UnitProgress, unit_progress
+from services.recipients import Recipient
+from services.reporting import pending_in_scope
+from storage.models import Household, StatusChange
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A household registered to exit that has not yet, and whether a report is pending."""
+
+    household: Household
+    pending: bool
+
+
+@dataclass(frozen=True)
+class VillageReminder:
+    """One village of a reminder: its progress and who has still to exit."""
+
+    progress: UnitProgress
+    waiting: list[Waiting]
+
+
+def report_now() -> list[list[Button]]:
+    """The one-tap button that starts the guided report."""
+    return [[Button(render("digest_labels", key="report_now"), "rs:")]]
+
+
+async def report_reminder(session: AsyncSession, occasion: Occasion,
+                          recipient: Recipient) -> list[Reply]:
+    """Before the cut-off: progress and the households registered to exit that have not."""
+    share = occasion.period.share_of_year
+    items = []
+    for village in recipient.units:
+        progress = await progress_at(session, village, share, occasion.today)
+        if progress is not None:
+            pending = await _pending_households(session, village.id)
+            items.append(VillageReminder(progress, [Waiting(h, h.id in pending)
+                                                    for h in progress.waiting]))
+    text = render("reminder_report", period=occasion.period, cutoff=occasion.send.cutoff,
+                  days_left=_days_left(occasion), items=items)
+    return [Reply(text, buttons=report_now())]
+
+
+async def nudge(session: AsyncSession, occasion: Occasion,
+                recipient: Recipient) -> list[Reply] | None:
+    """A gentle nudge, only to a village head who has reported nothing this quarter."""
+    start = occasion.period.start(occasion.cal.cutoff_day)
+    since = dt.datetime.combine(start, dt.time(), ZoneInfo(occasion.cal.timezone))
+    reported = await session.scalar(select(StatusChange.id).where(
+        StatusChange.reported_by == recipient.user.id,
+        StatusChange.reported_at >= since.astimezone(dt.UTC)).limit(1))
+    if reported is not None:
+        return None
+    text = render("reminder_nudge", period=occasion.period, cutoff=occasion.send.cutoff,
+                  days_left=_days_left(occasion), villages=[u.name for u in recipient.units])
+    return [Reply(text, buttons=report_now())]
+
+
+async def review_reminder(session: AsyncSession, occasion: Occasion,
+                          recipient: Recipient) -> list[Reply]:
+    """The annual household review window opens; the yearly report deadline."""
+    cal, year = occasion.cal, occasion.period.year
+    text = render("reminder_review", year=year, start=dt.date(year, *cal.review_start),
+                  end=dt.date(year, *cal.review_end), deadline=dt.date(year, *cal.report_deadline),
+                  role=recipient.user.role, units=[u.name for u in recipient.units])
+    is_head = recipient.user.role == "village_head"
+    return [Reply(text, buttons=report_now() if is_head else [])]
+
+
+async def deadline_reminder(session: AsyncSession, occasion: Occasion,
+                            recipient: Recipient) -> list[Reply]:
+    """The yearly report deadline is near: where each unit stands, what awaits a decision."""
+    progress = [p for unit in recipient.units
+                if (p := await unit_progress(session, unit, occasion.today))]
+    pending = await pending_in_scope(session, recipient.user)
+    text = render("reminder_deadline", year=occasion.period.year,
+                  deadline=occasion.send.cutoff, days_left=_days_left(occasion),
+                  progress=progress, pending_count=len(pending))
+    return [Reply(text)]
+
+
+def _days_left(occasion: Occasion) -> int:
+    return max(0, (occasion.send.cutoff - occasion.today).days)
+
+
+async def _pending_households(session: AsyncSession, village_id: int) -> set[int]:
+    query = select(StatusChange.household_id).where(
+        StatusChange.village_id == village_id, StatusChange.state == ReportState.PENDING.value)
+    return set((await session.scalars(query)).all())

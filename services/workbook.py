@@ -1,0 +1,120 @@
+"""The digest's XLSX: figures per village with the commune total, and the period's changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from domain.periods import Period
+from handlers.labels import label
+from handlers.render import VERDICTS, render
+from services.progress import UnitProgress
+from storage.models import StatusChange
+
+HEADER = PatternFill("solid", fgColor="DDEBF7")
+TOTAL = PatternFill("solid", fgColor="F2F2F2")
+BOLD = Font(bold=True)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One reported change of the period, flattened for the sheet."""
+
+    change_id: int
+    happened_on: dt.date
+    village: str
+    household: str
+    kind: str
+    from_status: str
+    to_status: str
+    state: str
+    reporter: str
+    reported_on: dt.date
+    decider: str
+    note: str
+
+    @classmethod
+    def of(cls, change: StatusChange, household: str, village: str, reporter: str,
+           decider: str) -> ChangeRow:
+        """Flatten a stored change with the names it refers to."""
+        return cls(change.id, change.happened_on, village, household, change.kind,
+                   change.from_status, change.to_status, change.state, reporter,
+                   change.reported_at.date(), decider, change.reason or change.note or "")
+
+
+def summary_workbook(progress: UnitProgress, ranked: list[UnitProgress],
+                     changes: list[ChangeRow], period: Period) -> bytes:
+    """XLSX bytes: sheet of figures (villages in rank order, then the total), sheet of changes."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _label("xlsx.summary")
+    sheet.append([_label("xlsx.title", unit=progress.unit.name, period=period,
+                         as_of=progress.as_of)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    _header(sheet, _label("xlsx.summary_headers").split("|"))
+    for village in ranked:
+        sheet.append(_figures(village.unit.name, village))
+    sheet.append(_figures(_label("xlsx.total"), progress))
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = BOLD, TOTAL
+    for disagreement in progress.disagreements:
+        sheet.append([_label("xlsx.disagreement", d=disagreement)])
+    for row in sheet.iter_rows(min_row=3, min_col=9, max_col=9):
+        row[0].number_format = "0.00%"
+    _finish(sheet, first_width=26)
+    _changes_sheet(book.create_sheet(_label("xlsx.changes")), changes)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _figures(name: str, p: UnitProgress) -> list[Any]:
+    poor, near = p.poor, p.near_poor
+    pace = round(poor.target * p.expected) if poor.target else None
+    waiting = sum(poor.pending.as_tuple()) + sum(near.pending.as_tuple())
+    return [name, p.households, poor.start, poor.target, poor.confirmed.net, pace,
+            VERDICTS[p.poor_verdict.value], poor.now, p.poor_rate_now, poor.confirmed.fell_back,
+            poor.confirmed.entries - poor.confirmed.fell_back, near.start, near.target,
+            near.confirmed.net, VERDICTS[p.near_poor_verdict.value], waiting]
+
+
+def _changes_sheet(sheet: Any, changes: list[ChangeRow]) -> None:
+    _header(sheet, _label("xlsx.change_headers").split("|"), row=1)
+    for c in changes:
+        sheet.append([c.change_id, c.happened_on, c.village, c.household, label(c.kind),
+                      label(f"status.{c.from_status}"), label(f"status.{c.to_status}"),
+                      _label(f"state.{c.state}"), c.reporter, c.reported_on, c.decider, c.note])
+    for row in sheet.iter_rows(min_row=2):
+        for index in (1, 9):
+            row[index].number_format = "DD/MM/YYYY"
+    if not changes:
+        sheet.append([_label("xlsx.no_changes")])
+    _finish(sheet, first_width=12)
+
+
+def _header(sheet: Any, titles: list[str], row: int = 2) -> None:
+    if row > sheet.max_row:
+        sheet.append(titles)
+    else:
+        for column, title in enumerate(titles, start=1):
+            sheet.cell(row=row, column=column, value=title)
+    for cell in sheet[row]:
+        cell.font, cell.fill = BOLD, HEADER
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = f"B{row + 1}"
+
+
+def _finish(sheet: Any, first_width: int) -> None:
+    sheet.column_dimensions["A"].width = first_width
+    for column in range(2, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 14
+
+
+def _label(key: str, **values: Any) -> str:
+    return render("digest_labels", key=key, **values)
