@@ -36,6 +36,7 @@ class Address:
 
     channel: str
     chat_id: str
+    user_id: str | None = None  # the account there, so a numbered answer finds its menu
 
 
 @dataclass

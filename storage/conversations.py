@@ -46,6 +46,23 @@ def save(conversation: Conversation, step: str, data: dict[str, Any]) -> None:
     conversation.updated_at = now()
 
 
+async def offer_menu(
+    session: AsyncSession, channel: str, chat_id: str, user_id: str, menu: list[list[str]]
+) -> None:
+    """Remember a menu sent to another account (a notification), unless it is mid-flow.
+
+    On channels without buttons the person answers "1"; that must find this menu.
+    """
+    conversation = await session.get(Conversation, (channel, chat_id, user_id))
+    if conversation is None:
+        conversation = Conversation(channel=channel, chat_id=chat_id, external_id=user_id,
+                                    step=IDLE, data={}, updated_at=now())
+        session.add(conversation)
+    elif conversation.step != IDLE:
+        return
+    save(conversation, IDLE, {"menu": menu})
+
+
 async def claim_update(session: AsyncSession, channel: str, update_key: str) -> bool:
     """Record an incoming update; False when it was already handled."""
     if await session.get(ProcessedUpdate, (channel, update_key)):

@@ -53,6 +53,12 @@ async def ensure_person(
             entity_id=user.id,
             after={"name": name, "role": role.value},
         )
+    elif title and user.title and title != user.title:
+        # The documents disagree on Ông/Bà for this person: greet by name only.
+        record(session, actor_id=actor_id, channel=channel, action="user.update",
+               entity="user", entity_id=user.id, before={"title": user.title},
+               after={"title": None})
+        user.title = None
     scope_added = unit_id is not None and await add_scope(
         session, user, unit_id, channel, actor_id
     )
