@@ -184,3 +184,13 @@ def users() -> None:
     """List users, their roles and logins."""
     _run(print_users)
 
+
+from bot.cli_digest import digest, schedule  # noqa: E402  (issue 5: digests and schedule)
+
+main.add_command(digest)
+main.add_command(schedule)
+
+from bot.cli_backup import backup, restore  # noqa: E402  (issue 6: backup and restore)
+
+main.add_command(backup)
+main.add_command(restore)

@@ -20,3 +20,11 @@ def percent(share: float | None, digits: int = 2) -> str:
         return "?"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     return str(format_decimal(share * 100, format=pattern, locale=LOCALE)) + "%"
+
+
+def whole_number(text: str, digits: int = 15) -> int | None:
+    """'12' -> 12; None for anything else, including '²', '１２' and 30-digit strings."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > digits:
+        return None
+    return int(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from domain.formatting import whole_number
 from domain.statuses import ChangeKind
 from handlers.context import Context
 from handlers.labels import label
@@ -60,7 +61,7 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
 
 async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     """ok:<id> confirms, no:<id> asks for a reason, undo:<id> withdraws."""
-    if not value.isdigit():
+    if whole_number(value) is None:
         return []
     change_id = int(value)
     if kind == "no":
@@ -112,7 +113,9 @@ async def list_pending(ctx: Context, _argument: str) -> list[Reply]:
     pending = await reporting.pending_in_scope(ctx.session, ctx.user)
     if not pending:
         return [ctx.reply("pending_none")]
+    related = await reporting.load_related(ctx.session, pending[:10])  # no query per line
     lines = [await _describe(ctx, change) for change in pending[:10]]
+    del related
     buttons = [row for change in pending[:10] for row in _decision_buttons(change, numbered=True)]
     return [ctx.reply("pending_list", buttons=buttons, count=len(pending), lines=lines)]
 
@@ -152,7 +155,8 @@ async def _to_users(
     for identity in await reporting.chats_of(ctx.session, user_ids):
         if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
             continue
-        address = Address(identity.channel, identity.chat_id or identity.external_id)
+        address = Address(identity.channel, identity.chat_id or identity.external_id,
+                          identity.external_id)
         replies.append(Reply(text, buttons=buttons or [], to=address))
     return replies
 

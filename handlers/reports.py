@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from domain.dates import find_date
+from domain.formatting import whole_number
 from domain.names import fold, nfc, split_title
 from domain.statuses import ChangeKind, Status
 from handlers import decisions
@@ -38,6 +39,15 @@ QUICK_PHRASES: tuple[tuple[str, ChangeKind], ...] = (
     (r"chuyen di(?: noi khac)?|chuyen khau", ChangeKind.MOVED_AWAY),
     (r"qua doi|da mat|chet|nhap ho|khong con", ChangeKind.ENDED),
 )
+# Flow buttons: the step each answers and the values it may carry (None: any). A stale or
+# forged button (pressed after the flow moved on) gets a hint instead of acting out of order.
+FLOW_BUTTONS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "rk": (PICK_CHANGE, frozenset(kind.value for kind in ChangeKind)),
+    "rf": (PICK_FIELD, frozenset({"members", "workers", "cause"})),
+    "rn": (PICK_HOUSEHOLD, None),
+    "ns": (NEW_STATUS, frozenset({Status.POOR.value, Status.NEAR_POOR.value})),
+    "nc": (NEW_CAUSE, frozenset(CAUSES)),
+}
 NAME_NOISE = re.compile(r"\b(bao cao|ho gia dinh|gia dinh|ho|ong|ba|cua|da|vua|duoc)\b")
 
 
@@ -133,10 +143,15 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     """Buttons of the report flow and of decisions."""
     if kind in decisions.BUTTONS:
         return await decisions.on_button(ctx, kind, value)
-    if kind == "rv" and value.isdigit():
+    step, values = FLOW_BUTTONS.get(kind, (ctx.step, None))
+    if ctx.step != step or (values is not None and value not in values):
+        return [ctx.reply("report_hint", step=ctx.step, field=None)]
+    if kind == "rs":  # "Báo cáo ngay" under a reminder
+        return await start_guided(ctx, "")
+    if kind == "rv" and whole_number(value) is not None:
         village = await ctx.session.get(Unit, int(value))
         return await _ask_household(ctx, village) if village else []
-    if kind == "rh" and value.isdigit():
+    if kind == "rh" and whole_number(value) is not None:
         household = await ctx.session.get(Household, int(value))
         return await _household_chosen(ctx, household, ctx.data) if household else []
     if kind == "rk":
@@ -245,7 +260,7 @@ def _ask_value(ctx: Context, field: str) -> list[Reply]:
 
 async def _typed_value(ctx: Context, text: str) -> list[Reply]:
     field = ctx.data.get("field", "members")
-    value: Any = nfc(text) if field == "cause" else (int(text) if text.strip().isdigit() else None)
+    value: Any = nfc(text) if field == "cause" else whole_number(text, 6)
     if value in (None, "") or (field == "members" and value == 0):
         return [ctx.reply("report_hint", step=CORRECT_VALUE, field=field)]
     _save(ctx, NOTE, ctx.data | {"details": {field: value}})
@@ -369,7 +384,7 @@ def _ask_new_status(ctx: Context, data: dict[str, Any]) -> list[Reply]:
 
 async def _typed_number(ctx: Context, text: str) -> list[Reply]:
     field = "members" if ctx.step == NEW_MEMBERS else "workers"
-    number = int(text) if text.strip().isdigit() else None
+    number = whole_number(text, 6)
     members = ctx.data.get("new", {}).get("members")
     if (
         number is None

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
+from domain.formatting import whole_number
 from domain.names import fold
 from handlers import accounts, decisions, questions, reports
 from handlers.context import Context
@@ -78,6 +79,7 @@ class Dispatcher:
             step_before = conversation.step
             replies = await route(ctx)
             remember_menu(ctx, replies, step_before)
+            await offer_menus(ctx)
             await session.flush()
         return replies + ctx.outbox
 
@@ -108,11 +110,23 @@ async def route(ctx: Context) -> list[Reply]:
 async def on_button(ctx: Context, data: str) -> list[Reply]:
     """Buttons carry their own target (stateless) or continue the current step."""
     kind, _, value = data.partition(":")
-    if kind == "u" and value.isdigit():
-        return [await questions.unit_reply(ctx, int(value))]
-    if kind == "h" and value.isdigit():
-        return [await questions.household_reply(ctx, int(value))]
-    return await reports.on_button(ctx, kind, value)
+    number = whole_number(value)
+    if kind == "u" and number is not None:
+        return [await questions.unit_reply(ctx, number)]
+    if kind == "h" and number is not None:
+        return [await questions.household_reply(ctx, number)]
+    replies = await reports.on_button(ctx, kind, value)
+    return replies or [ctx.reply("report_hint", step=ctx.step, field=None)]  # stale or forged
+
+
+async def offer_menus(ctx: Context) -> None:
+    """Notifications with buttons: their recipients may answer by number too."""
+    for reply in ctx.outbox:
+        if reply.to is not None and reply.to.user_id and reply.buttons:
+            menu = [[b.label, b.data] for b in reply.flat_buttons()]
+            await conversations.offer_menu(
+                ctx.session, reply.to.channel, reply.to.chat_id, reply.to.user_id, menu
+            )
 
 
 def menu_choice(ctx: Context, text: str) -> str | None:
@@ -120,8 +134,9 @@ def menu_choice(ctx: Context, text: str) -> str | None:
     menu: list[list[str]] = ctx.data.get("menu", [])
     if not menu or not text:
         return None
-    if text.isdigit() and 1 <= int(text) <= len(menu):
-        return menu[int(text) - 1][1]
+    choice = whole_number(text)
+    if choice is not None and 1 <= choice <= len(menu):
+        return menu[choice - 1][1]
     wanted = fold(text)
     matches = [data for label, data in menu if fold(label) == wanted]
     return matches[0] if len(matches) == 1 else None

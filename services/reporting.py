@@ -15,7 +15,15 @@ from services.access import scope_of
 from storage import households as household_repo
 from storage import units as unit_repo
 from storage.audit import record
-from storage.models import ChatIdentity, ExitRegistration, Household, StatusChange, Unit, User
+from storage.models import (
+    ChatIdentity,
+    ExitRegistration,
+    Household,
+    StatusChange,
+    Unit,
+    User,
+    UserScope,
+)
 
 
 class ReportError(Exception):
@@ -46,7 +54,11 @@ async def exists_elsewhere(session: AsyncSession, name_key: str, villages: list[
 
 async def household_choices(session: AsyncSession, village_id: int, year: int) -> list[Household]:
     """Poor and near-poor households of a village, those registered to exit first."""
-    registered = select(ExitRegistration.household_id).where(ExitRegistration.year == year)
+    registered = (
+        select(ExitRegistration.household_id)
+        .join(Household)
+        .where(ExitRegistration.year == year, Household.village_id == village_id)
+    )
     query = select(Household).where(
         Household.village_id == village_id,
         Household.status.in_([Status.POOR.value, Status.NEAR_POOR.value]),
@@ -302,21 +314,35 @@ def _apply(household: Household, change: StatusChange) -> None:
 
 
 async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
-    """Officers whose scope covers the village; else the commune's leaders."""
-    users = list(
-        (
-            await session.scalars(
-                select(User).where(
-                    User.active.is_(True),
-                    User.role.in_([Role.OFFICER.value, Role.COMMUNE_LEADER.value]),
-                )
-            )
-        ).all()
+    """Officers whose scope covers the village; else the commune's leaders.
+
+    One query: a scope covers the village when it holds the village or one of its ancestors.
+    """
+    query = (
+        select(User)
+        .join(UserScope, UserScope.user_id == User.id)
+        .where(
+            User.active.is_(True),
+            User.role.in_([Role.OFFICER.value, Role.COMMUNE_LEADER.value]),
+            UserScope.unit_id.in_(await _unit_and_ancestors(session, village_id)),
+        )
+        .distinct()
+        .order_by(User.id)
     )
-    all_units = await unit_repo.all_units(session)
-    covering = [u for u in users if (await scope_of(session, u, all_units)).covers(village_id)]
+    covering = list((await session.scalars(query)).all())
     officers = [u for u in covering if u.role == Role.OFFICER.value]
     return officers or covering
+
+
+async def _unit_and_ancestors(session: AsyncSession, unit_id: int) -> list[int]:
+    """The unit and every unit above it (a few lookups, usually from the identity map)."""
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        unit = await session.get(Unit, current)
+        current = unit.parent_id if unit else None
+    return chain
 
 
 async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:
@@ -329,8 +355,26 @@ async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChan
     """Reports awaiting a decision in the villages this user covers, oldest first."""
     scope = await scope_of(session, user)
     query = select(StatusChange).where(StatusChange.state == ReportState.PENDING.value)
-    found = (await session.scalars(query.order_by(StatusChange.id))).all()
-    return [c for c in found if scope.covers(c.village_id)]
+    if not scope.everything:
+        query = query.where(StatusChange.village_id.in_(sorted(scope.unit_ids)))
+    return list((await session.scalars(query.order_by(StatusChange.id))).all())
+
+
+async def load_related(session: AsyncSession, changes: list[StatusChange]) -> list[object]:
+    """Households, villages and reporters of these reports in three queries, not three each.
+
+    Keep the returned list while using them: `session.get` then finds them in the identity map.
+    """
+    if not changes:
+        return []
+    households = select(Household).where(Household.id.in_({c.household_id for c in changes}))
+    villages = select(Unit).where(Unit.id.in_({c.village_id for c in changes}))
+    reporter_ids = {c.reported_by for c in changes if c.reported_by is not None}
+    loaded: list[object] = [*(await session.scalars(households)).all()]
+    loaded += (await session.scalars(villages)).all()
+    if reporter_ids:
+        loaded += (await session.scalars(select(User).where(User.id.in_(reporter_ids)))).all()
+    return loaded
 
 
 def _snapshot(change: StatusChange) -> dict[str, Any]:

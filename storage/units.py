@@ -9,6 +9,7 @@ from domain.names import nfc, split_unit_prefix
 from storage.models import Unit, UnitPlan
 
 LEVELS = ("province", "district", "commune", "village")
+CACHE_KEY = "all_units"
 
 
 async def find_or_create(
@@ -28,6 +29,7 @@ async def find_or_create(
     )
     session.add(unit)
     await session.flush()
+    session.info.pop(CACHE_KEY, None)
     return unit, True
 
 
@@ -40,8 +42,14 @@ async def find(session: AsyncSession, parent: Unit | None, level: str, name: str
 
 
 async def all_units(session: AsyncSession) -> list[Unit]:
-    """Every unit (the tree is small: a province has a few thousand)."""
-    return list((await session.scalars(select(Unit))).all())
+    """Every unit (the tree is small: a province has a few thousand), loaded once per session.
+
+    A message needs the tree several times (scope, name lookup, progress); loading it once
+    halves the time of a question on a province (bench/README.md).
+    """
+    if CACHE_KEY not in session.info:
+        session.info[CACHE_KEY] = list((await session.scalars(select(Unit))).all())
+    return list(session.info[CACHE_KEY])
 
 
 def descendants(units: list[Unit], roots: set[int]) -> set[int]:

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic province, message handling, progress, memory (see README.md)."""
