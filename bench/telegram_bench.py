@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -37,6 +38,8 @@ class TimedTelegram(FakeTelegram):
 
     def __init__(self) -> None:
         super().__init__(TOKEN)
+        # Update ids unique across runs: the bot skips ids it already handled (dedupe).
+        self.update_ids = itertools.count(time.time_ns() // 1000)
         self.received: dict[int, int] = defaultdict(int)
         self.arrived = asyncio.Condition()
 
@@ -124,7 +127,7 @@ async def sequential(fake: TimedTelegram, script: list[tuple[int, str]]) -> Timi
         sent = time.perf_counter()
         fake.text(user(chat), text)
         try:
-            async with asyncio.timeout(30):
+            async with asyncio.timeout(5):
                 await fake.wait_total([chat], before + 1)
         except TimeoutError:
             timings.errors += 1

@@ -15,7 +15,7 @@ from storage import conversations
 from storage.models import Household, StatusChange, Unit, User
 
 REJECT_REASON = "reject_reason"
-BUTTONS = {"ok", "no", "undo"}
+BUTTONS = {"ok", "no", "undo", "withdraw", "keep"}
 
 
 async def submit_from_flow(ctx: Context) -> list[Reply]:
@@ -60,10 +60,18 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
-    """ok:<id> confirms, no:<id> asks for a reason, undo:<id> withdraws."""
+    """ok:<id> confirms, no:<id> asks for a reason, undo:<id> asks before withdrawing."""
     if whole_number(value) is None:
         return []
     change_id = int(value)
+    if kind == "undo":  # a habitual "1" must not withdraw a saved report: ask first
+        buttons = [
+            [Button(label("keep"), f"keep:{change_id}")],
+            [Button(label("withdraw"), f"withdraw:{change_id}")],
+        ]
+        return [ctx.reply("undo_confirm", buttons=buttons, change_id=change_id)]
+    if kind == "keep":
+        return [ctx.reply("undo_kept", change_id=change_id)]
     if kind == "no":
         conversations.save(ctx.conversation, REJECT_REASON, {"change_id": change_id})
         return [ctx.reply("decision_ask_reason", change_id=change_id)]
@@ -86,7 +94,7 @@ async def _decide_or_undo(
     channel = ctx.message.channel
     try:
         async with ctx.session.begin_nested():
-            if kind == "undo":
+            if kind == "withdraw":
                 change = await reporting.withdraw(
                     ctx.session, ctx.user, channel, change_id, ctx.now
                 )
@@ -155,8 +163,9 @@ async def _to_users(
     for identity in await reporting.chats_of(ctx.session, user_ids):
         if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
             continue
-        address = Address(identity.channel, identity.chat_id or identity.external_id,
-                          identity.external_id)
+        address = Address(
+            identity.channel, identity.chat_id or identity.external_id, identity.external_id
+        )
         replies.append(Reply(text, buttons=buttons or [], to=address))
     return replies
 

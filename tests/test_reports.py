@@ -180,6 +180,12 @@ async def test_undo_and_pending_duplicate(people: dict[str, Chat], demo_db: Data
     await head.say("Phạm Thị Đéc thoát nghèo còn cận nghèo")
     assert "đã có báo cáo số 1 đang chờ" in head.text
     await head.press("Hoàn tác")
+    assert "Anh/chị chắc chắn muốn hoàn tác báo cáo số 1?" in head.text
+    await head.say("1")  # the habitual "1" keeps the report
+    assert "vẫn được giữ" in head.text and (await changes(demo_db))[0].state == "pending"
+    await head.say("Phạm Thị Đéc thoát nghèo còn cận nghèo")
+    await head.press("Hoàn tác")
+    await head.press("Đúng, hoàn tác")
     assert "Đã hoàn tác báo cáo số 1" in head.text
     await officer.say(button="ok:1")
     assert "đã được xử lý trước đó (đã hoàn tác)" in officer.text
