@@ -96,13 +96,11 @@ class _PlanWriter:
         self.seen_households: set[tuple[object, ...]] = set()
 
     async def write(self) -> None:
-        """Units and plans first, then households."""
+        """Units and plans first, then households (a few queries per file, not per row)."""
         for row in self.plan.rows:
             if row.household is None:
                 await self._unit_row(row)
-        for row in self.plan.rows:
-            if row.household is not None:
-                await self._household_row(row)
+        await self._households([row for row in self.plan.rows if row.household is not None])
 
     async def _unit_row(self, row: PlanRow) -> None:
         unit = await self._unit_for(row, create=True)
@@ -169,69 +167,71 @@ class _PlanWriter:
                 )
                 self._count("user", created, scope_added)
 
-    async def _household_row(self, row: PlanRow) -> None:
-        key = household_key(row)
-        if key in self.seen_households:
-            return  # listed twice: warned about, the first row counts
-        self.seen_households.add(key)
-        village = await self._unit_for(row, create=False)
-        if village is None or village.level != "village":
-            self.result.errors.append(
-                Problem(self.plan.name, row.row, "thon", f"chưa có dòng thôn cho {row.path[3]}")
+    async def _households(self, rows: list[PlanRow]) -> None:
+        villages = [await self._unit_for(row, create=False) for row in rows]
+        village_ids = {v.id for v in villages if v is not None and v.level == "village"}
+        existing = await households.in_villages(self.session, village_ids)
+        registered = await households.registrations_in_villages(self.session, village_ids)
+        created: list[tuple[Household, dict[str, Any]]] = []
+        wanted: list[tuple[Household, int, bool]] = []
+        for row, village in zip(rows, villages, strict=True):
+            key = household_key(row)
+            if key in self.seen_households:
+                continue  # listed twice: warned about, the first row counts
+            self.seen_households.add(key)
+            if village is None or village.level != "village":
+                self.result.errors.append(
+                    Problem(self.plan.name, row.row, "thon", f"chưa có dòng thôn cho {row.path[3]}")
+                )
+                continue
+            values = _household_values(row)
+            household = existing.get((village.id, str(key[-1])))
+            if household is None:
+                household = Household(
+                    village_id=village.id,
+                    household_key=str(key[-1]),
+                    status=values["initial_status"],
+                    **values,
+                )
+                self.session.add(household)
+                existing[(village.id, str(key[-1]))] = household
+                created.append((household, values))
+            else:
+                await self._update_household(household, values)
+            assert row.household is not None
+            if row.household.registered is not None:
+                wanted.append((household, row.year, row.household.registered))
+        await self.session.flush()  # one flush gives every new household its id
+        for household, values in created:
+            self._audit(
+                "household.create", "household", household.id, household.village_id, None, values
             )
-            return
-        fields = row.household
-        assert fields is not None
-        title, name = split_title(fields.head)
-        values: dict[str, Any] = {
-            "title": title,
-            "head_name": name,
-            "name_key": fold(name),
-            "code": fields.code,
-            "members": fields.members,
-            "workers": fields.workers,
-            "cause": fields.cause,
-            "social_protection": fields.social_protection,
-            "deprivations": fields.deprivations,
-            "initial_status": fields.status.value,
-            "initial_year": row.year,
-            "note": row.note,
-        }
-        household = await self._upsert_household(village, str(key[-1]), values)
-        if fields.registered is not None:
+            self._count("household", True, False)
+        for household, year, on in wanted:
             changed = await households.set_registration(
-                self.session, household.id, row.year, fields.registered
+                self.session, household.id, year, on, registered
             )
             if changed:
                 self._audit(
                     "household.register",
                     "household",
                     household.id,
-                    village.id,
+                    household.village_id,
                     None,
-                    {"year": row.year, "registered": fields.registered},
+                    {"year": year, "registered": on},
                 )
             self._count("registration", changed, False)
 
-    async def _upsert_household(self, village: Unit, key: str, values: dict[str, Any]) -> Household:
-        household = await households.by_key(self.session, village.id, key)
-        if household is None:
-            household = Household(
-                village_id=village.id, household_key=key, status=values["initial_status"], **values
-            )
-            self.session.add(household)
-            await self.session.flush()
-            self._audit("household.create", "household", household.id, village.id, None, values)
-            self._count("household", True, False)
-            return household
+    async def _update_household(self, household: Household, values: dict[str, Any]) -> None:
         before, after = diff({k: getattr(household, k) for k in values}, values)
         for field_name, value in after.items():
             setattr(household, field_name, value)
         if after:
             household.status = (await households.derive_status(self.session, household)).value
-            self._audit("household.update", "household", household.id, village.id, before, after)
+            self._audit(
+                "household.update", "household", household.id, household.village_id, before, after
+            )
         self._count("household", False, bool(after))
-        return household
 
     def _audit(
         self,
@@ -259,6 +259,27 @@ class _PlanWriter:
             self.result.created[what] += 1
         elif updated:
             self.result.updated[what] += 1
+
+
+def _household_values(row: PlanRow) -> dict[str, Any]:
+    """The household columns of a row, as model attributes."""
+    fields = row.household
+    assert fields is not None
+    title, name = split_title(fields.head)
+    return {
+        "title": title,
+        "head_name": name,
+        "name_key": fold(name),
+        "code": fields.code,
+        "members": fields.members,
+        "workers": fields.workers,
+        "cause": fields.cause,
+        "social_protection": fields.social_protection,
+        "deprivations": fields.deprivations,
+        "initial_status": fields.status.value,
+        "initial_year": row.year,
+        "note": row.note,
+    }
 
 
 def _person(text: str | None) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.statuses import ChangeKind, ReportState, Status, status_after
@@ -17,16 +17,47 @@ async def by_key(session: AsyncSession, village_id: int, key: str) -> Household 
     return await session.scalar(query)
 
 
-async def set_registration(session: AsyncSession, household_id: int, year: int, on: bool) -> bool:
+async def in_villages(
+    session: AsyncSession, village_ids: set[int]
+) -> dict[tuple[int, str], Household]:
+    """Every household of these villages, by (village id, household key): one query."""
+    if not village_ids:
+        return {}
+    query = select(Household).where(Household.village_id.in_(sorted(village_ids)))
+    return {(h.village_id, h.household_key): h for h in (await session.scalars(query)).all()}
+
+
+async def registrations_in_villages(
+    session: AsyncSession, village_ids: set[int]
+) -> set[tuple[int, int]]:
+    """(household id, year) of every exit registration in these villages: one query."""
+    if not village_ids:
+        return set()
+    query = (
+        select(ExitRegistration.household_id, ExitRegistration.year)
+        .join(Household, Household.id == ExitRegistration.household_id)
+        .where(Household.village_id.in_(sorted(village_ids)))
+    )
+    return {(household_id, year) for household_id, year in (await session.execute(query)).all()}
+
+
+async def set_registration(
+    session: AsyncSession, household_id: int, year: int, on: bool, known: set[tuple[int, int]]
+) -> bool:
     """Register (or unregister) a household to exit in `year`; True when it changed."""
-    existing = await session.get(ExitRegistration, (household_id, year))
-    if on and existing is None:
+    if on == ((household_id, year) in known):
+        return False
+    if on:
         session.add(ExitRegistration(household_id=household_id, year=year))
-        return True
-    if not on and existing is not None:
-        await session.delete(existing)
-        return True
-    return False
+        known.add((household_id, year))
+    else:
+        await session.execute(
+            delete(ExitRegistration).where(
+                ExitRegistration.household_id == household_id, ExitRegistration.year == year
+            )
+        )
+        known.discard((household_id, year))
+    return True
 
 
 async def confirmed_changes(session: AsyncSession, household_id: int) -> list[StatusChange]:
