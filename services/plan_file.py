@@ -11,46 +11,16 @@ from pathlib import Path
 from domain.names import fold, nfc
 from domain.statuses import Status
 
-COLUMNS = [
-    "nam",
-    "tinh",
-    "huyen",
-    "xa",
-    "thon",
-    "chu_ho",
-    "ma_ho",
-    "so_ho",
-    "so_khau",
-    "ho_ngheo",
-    "ho_can_ngheo",
-    "khau_ngheo",
-    "giam_ngheo",
-    "giam_can_ngheo",
-    "ngheo_con_lai",
-    "can_ngheo_con_lai",
-    "can_bo_phu_trach",
-    "truong_thon",
-    "lanh_dao",
-    "tinh_trang",
-    "nhan_khau",
-    "lao_dong",
-    "nguyen_nhan",
-    "btxh",
-    "dang_ky_thoat",
-    "thieu_hut",
-    "ghi_chu",
-]
+PATH_COLUMNS = ["nam", "tinh", "huyen", "xa", "thon", "chu_ho", "ma_ho"]
 COUNT_COLUMNS = [
-    "so_ho",
-    "so_khau",
-    "ho_ngheo",
-    "ho_can_ngheo",
-    "khau_ngheo",
-    "giam_ngheo",
-    "giam_can_ngheo",
-    "ngheo_con_lai",
-    "can_ngheo_con_lai",
-]
+    "so_ho", "so_khau", "ho_ngheo", "ho_can_ngheo", "khau_ngheo",
+    "giam_ngheo", "giam_can_ngheo", "ngheo_con_lai", "can_ngheo_con_lai",
+]  # fmt: skip
+PEOPLE_COLUMNS = ["can_bo_phu_trach", "truong_thon", "lanh_dao"]
+HOUSEHOLD_COLUMNS = [
+    "tinh_trang", "nhan_khau", "lao_dong", "nguyen_nhan", "btxh", "dang_ky_thoat", "thieu_hut",
+]  # fmt: skip
+COLUMNS = [*PATH_COLUMNS, *COUNT_COLUMNS, *PEOPLE_COLUMNS, *HOUSEHOLD_COLUMNS, "ghi_chu"]
 DEPRIVATIONS = [
     "viec_lam",
     "nguoi_phu_thuoc",
