@@ -29,6 +29,11 @@ class RecipientGone(Exception):
     """The chat cannot receive messages (blocked the bot, chat not found): do not retry."""
 
 
+class MaybeDelivered(Exception):
+    """Some or all of the message may have reached the chat (a timeout after the request
+    went out, or a later part failed): sending it again could double it, so do not."""
+
+
 class Registry(Protocol):
     """The channel registry as sending needs it: running channels, and delivery."""
 
@@ -75,9 +80,18 @@ class Broadcaster:
         return set(self.registry.channels)
 
     async def send(self, address: Address, replies: list[Reply]) -> None:
-        """Send every reply to one chat; raises RetryAfter, RecipientGone or ChannelDown."""
-        for reply in replies:
-            await self._send_one(dataclasses.replace(reply, to=address))
+        """Send every reply to one chat; raises RetryAfter, RecipientGone, ChannelDown, or
+        MaybeDelivered once a part has gone (a retry would double it)."""
+        for number, reply in enumerate(replies):
+            try:
+                await self._send_one(dataclasses.replace(reply, to=address))
+            except MaybeDelivered:
+                raise
+            except Exception as error:
+                if number == 0:
+                    raise
+                raise MaybeDelivered(f"part {number + 1} of {len(replies)}: {error!r}") \
+                    from error
 
     async def _send_one(self, reply: Reply) -> None:
         assert reply.to is not None

@@ -19,6 +19,7 @@ from services.broadcast import (
     Broadcaster,
     ChannelDown,
     DeliveryPolicy,
+    MaybeDelivered,
     RecipientGone,
     RetryAfter,
 )
@@ -138,9 +139,12 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
 
 def _failure(run: Run, error: Exception, delivery_id: int,
              attempt: int) -> tuple[DeliveryState, dict[str, object]]:
-    """Gone: failed for good; asked to wait: retry then; anything else: retry, then give up."""
+    """Gone or maybe delivered: failed for good (never doubled); asked to wait: retry then;
+    anything else: retry, then give up."""
     if isinstance(error, RecipientGone):
         return DeliveryState.FAILED, {"error": f"recipient gone: {error}"[:500]}
+    if isinstance(error, MaybeDelivered):
+        return DeliveryState.FAILED, {"error": f"maybe delivered, not resent: {error}"[:500]}
     if isinstance(error, RetryAfter | ChannelDown):
         wait = dt.timedelta(seconds=error.seconds) if isinstance(error, RetryAfter) \
             else dt.timedelta(minutes=run.policy.retry_minutes)

@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Role
 from domain.schedule import AUDIENCE, SendKind
-from services.access import scope_of
 from storage import units as unit_repo
-from storage.models import ChatIdentity, Unit, UnitPlan, User
+from storage.models import ChatIdentity, Unit, UnitPlan, User, UserScope
 
 
 @dataclass
@@ -32,27 +31,55 @@ async def recipients(session: AsyncSession, kind: SendKind, year: int,
     roles = [role.value for role in AUDIENCE[kind]]
     users = (await session.scalars(select(User).where(
         User.active.is_(True), User.role.in_(roles)).order_by(User.id))).all()
-    all_units = await unit_repo.all_units(session)
-    planned = await planned_villages(session, year)
+    tree = _Tree(await unit_repo.all_units(session), await planned_villages(session, year))
+    roots = await scope_roots(session, [user.id for user in users])
     found = []
     for user in users:
-        units = await units_of(session, user, all_units, planned)
+        units = tree.units_of(user, roots.get(user.id, set()))
         if units and (within is None or any(u.id in within for u in units)):
             found.append(Recipient(user, units))
     return found
 
 
-async def units_of(session: AsyncSession, user: User, all_units: list[Unit],
-                   planned: set[int]) -> list[Unit]:
-    """The villages (or, for a commune leader, the communes) a user covers that have plans."""
-    scope = await scope_of(session, user, all_units)
-    villages = [u for u in all_units if u.level == "village" and u.id in planned
-                and scope.covers(u.id)]
-    if user.role != Role.COMMUNE_LEADER.value:
-        return sorted(villages, key=lambda u: u.name_key)
-    commune_ids = {v.parent_id for v in villages}
-    return sorted((u for u in all_units if u.id in commune_ids and u.level == "commune"),
-                  key=lambda u: u.name_key)
+async def scope_roots(session: AsyncSession, user_ids: list[int]) -> dict[int, set[int]]:
+    """The scope units of many users in one query (not one per user)."""
+    roots: dict[int, set[int]] = {}
+    query = select(UserScope.user_id, UserScope.unit_id)
+    if len(user_ids) < 1000:  # else every row: cheaper than thousands of bind parameters
+        query = query.where(UserScope.user_id.in_(user_ids))
+    for user_id, unit_id in (await session.execute(query)).all():
+        roots.setdefault(user_id, set()).add(unit_id)
+    return roots
+
+
+class _Tree:
+    """The unit tree indexed once per pass, so each recipient costs only their own subtree."""
+
+    def __init__(self, units: list[Unit], planned: set[int]) -> None:
+        self.by_id = {u.id: u for u in units}
+        self.children: dict[int | None, list[int]] = {}
+        for unit in units:
+            self.children.setdefault(unit.parent_id, []).append(unit.id)
+        self.planned = {i for i in planned if i in self.by_id
+                        and self.by_id[i].level == "village"}
+
+    def units_of(self, user: User, roots: set[int]) -> list[Unit]:
+        """The villages (or, for a commune leader, the communes) a user covers with plans."""
+        start = set(self.children.get(None, [])) if user.role == Role.ADMIN.value else roots
+        villages = [self.by_id[i] for i in self._below(start) if i in self.planned]
+        if user.role != Role.COMMUNE_LEADER.value:
+            return sorted(villages, key=lambda u: u.name_key)
+        communes = {self.by_id[v.parent_id] for v in villages if v.parent_id is not None}
+        return sorted((c for c in communes if c.level == "commune"), key=lambda u: u.name_key)
+
+    def _below(self, roots: set[int]) -> set[int]:
+        found, stack = set(), list(roots)
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(self.children.get(current, []))
+        return found
 
 
 async def planned_villages(session: AsyncSession, year: int) -> set[int]:

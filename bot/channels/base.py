@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from handlers.messages import Reply
-from services.broadcast import RecipientGone, RetryAfter
+from services.broadcast import MaybeDelivered, RecipientGone, RetryAfter
 
-__all__ = ["Channel", "ChannelRegistry", "RecipientGone", "RetryAfter"]  # adapters raise these
+# adapters raise these
+__all__ = ["Channel", "ChannelRegistry", "MaybeDelivered", "RecipientGone", "RetryAfter"]
 
 
 class Channel(Protocol):

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
+from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
 from bot.channels.common import deliver, numbered, split_text
 from handlers.messages import IncomingMessage, Reply
 from handlers.render import render
@@ -141,9 +141,14 @@ class TelegramChannel:
         log.error("telegram error update=%s error=%s", key, type(context.error).__name__)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone."""
+        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone, a
+        timeout after the request went out MaybeDelivered."""
         try:
             await self._send_reply(chat_id, reply)
+        except tg_error.TimedOut as error:
+            if _not_taken(error):
+                raise
+            raise MaybeDelivered(CHANNEL) from error
         except tg_error.RetryAfter as error:
             wait = error.retry_after
             raise RetryAfter(wait.total_seconds() if isinstance(wait, dt.timedelta)

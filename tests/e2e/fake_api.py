@@ -1,13 +1,15 @@
 """A fake Bot API server over real HTTP on 127.0.0.1 (tornado, already a dependency).
 
 It records every call, answers the methods a subclass implements, fails on demand
-(429 with retry_after, 5xx) and holds long polls until an update is pushed.
+(429 with retry_after, 5xx) or at random (`flaky`), and holds long polls until an update
+is pushed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +63,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.delays: dict[str, float] = {}
+        self.flakiness: tuple[random.Random, float, frozenset[str], float] | None = None
         self.wakeup = asyncio.Event()
         self.closed = False
         self._server: HTTPServer | None = None
@@ -94,9 +97,40 @@ class FakeBotApi:
         """The next call of `method` is accepted, but answered only after `seconds`."""
         self.delays[method] = seconds
 
+    def flaky(self, rate: float, methods: frozenset[str], seed: int = 6,
+              late_answer: float = 0.5) -> None:
+        """Fail `rate` of the calls of `methods` at random: a third each 429, 5xx, and a
+        timeout (the call is taken, but answered after `late_answer` s, past the client's
+        read timeout: the bot cannot know it landed)."""
+        self.flakiness = (random.Random(seed), rate, methods, late_answer)
+
+    def _random_failure(self, call: Call) -> tuple[int, dict[str, Any]] | float | None:
+        """An injected error answer, a delay for a late answer, or None."""
+        if self.flakiness is None or call.method not in self.flakiness[2]:
+            return None
+        rng, rate, _, late_answer = self.flakiness
+        if rng.random() >= rate:
+            return None
+        kind = rng.choice(("429", "5xx", "timeout"))
+        if kind == "timeout":
+            return late_answer
+        status = 429 if kind == "429" else rng.choice((500, 502, 503))
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": "flaky"}
+        if status == 429:
+            body["parameters"] = {"retry_after": 0}
+        return status, body
+
     async def respond(self, call: Call) -> tuple[int, dict[str, Any]]:
         """Record the call; answer the injected failure or the method's result."""
         self.calls.append(call)
+        failure = self._random_failure(call)
+        if isinstance(failure, tuple):
+            call.accepted = False
+            return failure
+        if failure is not None:
+            answer = await self.answer(call)
+            await asyncio.sleep(failure)
+            return answer
         if call.method in self.delays:
             await asyncio.sleep(self.delays.pop(call.method))
         if self.failures.get(call.method):
