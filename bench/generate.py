@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import random
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ from storage.db import Database
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_URL = f"sqlite:///{HERE / 'data' / 'province.db'}"
+NATIONAL_VILLAGES = 80_100
 
 
 async def fresh_database(url: str) -> Database:
@@ -99,6 +101,15 @@ async def generate(url: str, shape: Shape, mode: str, folder: Path, seed: int = 
     await db.dispose()
 
 
+def national(shape: Shape) -> Shape:
+    """About Vietnam's ~80,000 villages: the province's commune shape repeated.
+
+    Users stay at 100,000 (names are distinct below 256,000), not in proportion.
+    """
+    return dataclasses.replace(shape, communes=NATIONAL_VILLAGES // shape.villages_per_commune,
+                               users=100_000)
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -107,8 +118,16 @@ def main() -> None:
     parser.add_argument("--mode", choices=("bulk", "importer"), default="bulk")
     parser.add_argument("--folder", type=Path, default=HERE / "data" / "plans")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--national", action="store_true",
+                        help="a country: 5,340 communes, 80,100 villages (PostgreSQL; --scale "
+                             "still applies)")
+    parser.add_argument("--households-per-village", type=int, default=None,
+                        help="named households per village (default 100)")
     args = parser.parse_args()
-    shape = Shape().scaled(args.scale)
+    shape = national(Shape()) if args.national else Shape()
+    if args.households_per_village is not None:
+        shape = dataclasses.replace(shape, households_per_village=args.households_per_village)
+    shape = shape.scaled(args.scale)
     asyncio.run(generate(args.url, shape, args.mode, args.folder, args.seed))
 
 

@@ -20,6 +20,7 @@ from services.progress import UnitProgress, unit_progress
 from services.recipients import Recipient
 from services.reporting import pending_in_scope
 from services.workbook import ChangeRow, summary_workbook
+from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
 
 PENDING_SHOWN = 5
@@ -155,7 +156,7 @@ async def changes_between(session: AsyncSession, village_ids: list[int], start: 
     query = (select(StatusChange, Household.title, Household.head_name, Unit.name)
              .join(Household, Household.id == StatusChange.household_id)
              .join(Unit, Unit.id == StatusChange.village_id)
-             .where(StatusChange.village_id.in_(village_ids),
+             .where(among(StatusChange.village_id, village_ids),
                     StatusChange.happened_on.between(start, end))
              .order_by(StatusChange.happened_on, StatusChange.id))
     rows = (await session.execute(query)).all()

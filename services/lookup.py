@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import fold, split_title, strip_any_unit_prefix
 from services.access import Scope
+from storage.idlists import among
 from storage.models import Household, Unit
 
 GOOD_ENOUGH = 80.0
@@ -58,7 +59,7 @@ async def best_households(
         return []
     query = select(Household)
     if village_ids is not None:
-        query = query.where(Household.village_id.in_(village_ids))
+        query = query.where(among(Household.village_id, village_ids))
     candidates = (await session.scalars(query)).all()
     scored = sorted(
         ((household_score(folded, h), h) for h in candidates),

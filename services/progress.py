@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.progress import ChangeFact, Track, Verdict, build_track, expected_share, rate
 from domain.statuses import ChangeKind, ReportState, Status
 from storage import units as unit_repo
+from storage.idlists import among
 from storage.models import ExitRegistration, Household, StatusChange, Unit, UnitPlan
 
 OUT_OF_POVERTY = (Status.OUT.value, Status.NEAR_POOR.value)
@@ -187,7 +188,7 @@ def _compare_stated(progress: UnitProgress, plan: UnitPlan) -> list[Disagreement
 
 
 async def _latest_year(session: AsyncSession, village_ids: list[int], year: int) -> int | None:
-    query = select(UnitPlan.year).where(UnitPlan.unit_id.in_(village_ids), UnitPlan.year <= year)
+    query = select(UnitPlan.year).where(among(UnitPlan.unit_id, village_ids), UnitPlan.year <= year)
     return await session.scalar(query.order_by(UnitPlan.year.desc()).limit(1))
 
 
@@ -203,7 +204,7 @@ async def _window_end(session: AsyncSession, unit_id: int, year: int, today: dt.
 
 
 async def _plans(session: AsyncSession, village_ids: list[int], year: int) -> dict[int, UnitPlan]:
-    query = select(UnitPlan).where(UnitPlan.unit_id.in_(village_ids), UnitPlan.year == year)
+    query = select(UnitPlan).where(among(UnitPlan.unit_id, village_ids), UnitPlan.year == year)
     return {plan.unit_id: plan for plan in (await session.scalars(query)).all()}
 
 
@@ -211,7 +212,7 @@ async def _facts(
     session: AsyncSession, village_ids: list[int], window: tuple[dt.date, dt.date]
 ) -> dict[int, list[ChangeFact]]:
     query = select(StatusChange).where(
-        StatusChange.village_id.in_(village_ids),
+        among(StatusChange.village_id, village_ids),
         StatusChange.happened_on.between(*window),
         StatusChange.state.in_([ReportState.CONFIRMED.value, ReportState.PENDING.value]),
     )
@@ -236,7 +237,7 @@ async def _waiting(
     query = (
         select(Household)
         .join(ExitRegistration)
-        .where(ExitRegistration.year == year, Household.village_id.in_(village_ids))
+        .where(ExitRegistration.year == year, among(Household.village_id, village_ids))
         .order_by(Household.id)
     )
     waiting: dict[int, list[Household]] = {}

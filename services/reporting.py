@@ -15,6 +15,7 @@ from services.access import scope_of
 from storage import households as household_repo
 from storage import units as unit_repo
 from storage.audit import record
+from storage.idlists import among
 from storage.models import (
     ChatIdentity,
     ExitRegistration,
@@ -356,7 +357,7 @@ async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChan
     scope = await scope_of(session, user)
     query = select(StatusChange).where(StatusChange.state == ReportState.PENDING.value)
     if not scope.everything:
-        query = query.where(StatusChange.village_id.in_(sorted(scope.unit_ids)))
+        query = query.where(among(StatusChange.village_id, scope.unit_ids))
     return list((await session.scalars(query.order_by(StatusChange.id))).all())
 
 
@@ -367,13 +368,13 @@ async def load_related(session: AsyncSession, changes: list[StatusChange]) -> li
     """
     if not changes:
         return []
-    households = select(Household).where(Household.id.in_({c.household_id for c in changes}))
-    villages = select(Unit).where(Unit.id.in_({c.village_id for c in changes}))
+    households = select(Household).where(among(Household.id, {c.household_id for c in changes}))
+    villages = select(Unit).where(among(Unit.id, {c.village_id for c in changes}))
     reporter_ids = {c.reported_by for c in changes if c.reported_by is not None}
     loaded: list[object] = [*(await session.scalars(households)).all()]
     loaded += (await session.scalars(villages)).all()
     if reporter_ids:
-        loaded += (await session.scalars(select(User).where(User.id.in_(reporter_ids)))).all()
+        loaded += (await session.scalars(select(User).where(among(User.id, reporter_ids)))).all()
     return loaded
 
 

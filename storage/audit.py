@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.idlists import among
 from storage.models import AuditEvent
 
 
@@ -60,7 +61,7 @@ async def events_for(
     """Audit events of some villages, or of one entity, oldest first."""
     query = select(AuditEvent).order_by(AuditEvent.id)
     if village_ids is not None:
-        query = query.where(AuditEvent.village_id.in_(village_ids))
+        query = query.where(among(AuditEvent.village_id, village_ids))
     if entity is not None:
         query = query.where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
     return list((await session.scalars(query)).all())

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.statuses import ChangeKind, ReportState, Status, status_after
+from storage.idlists import among
 from storage.models import ExitRegistration, Household, StatusChange
 
 
@@ -23,7 +24,7 @@ async def in_villages(
     """Every household of these villages, by (village id, household key): one query."""
     if not village_ids:
         return {}
-    query = select(Household).where(Household.village_id.in_(sorted(village_ids)))
+    query = select(Household).where(among(Household.village_id, village_ids))
     return {(h.village_id, h.household_key): h for h in (await session.scalars(query)).all()}
 
 
@@ -36,7 +37,7 @@ async def registrations_in_villages(
     query = (
         select(ExitRegistration.household_id, ExitRegistration.year)
         .join(Household, Household.id == ExitRegistration.household_id)
-        .where(Household.village_id.in_(sorted(village_ids)))
+        .where(among(Household.village_id, village_ids))
     )
     return {(household_id, year) for household_id, year in (await session.execute(query)).all()}
 
