@@ -10,6 +10,7 @@ from handlers.context import Context
 from handlers.labels import label
 from handlers.messages import Address, Button, Reply
 from handlers.render import render
+from services import decisions as decision_cases
 from services import reporting
 from storage import conversations
 from storage.models import Household, StatusChange, Unit, User
@@ -95,11 +96,11 @@ async def _decide_or_undo(
     try:
         async with ctx.session.begin_nested():
             if kind == "withdraw":
-                change = await reporting.withdraw(
+                change = await decision_cases.withdraw(
                     ctx.session, ctx.user, channel, change_id, ctx.now
                 )
                 return [ctx.reply("report_withdrawn", change=change)]
-            change = await reporting.decide(
+            change = await decision_cases.decide(
                 ctx.session, ctx.user, channel, change_id, kind == "ok", ctx.now, reason
             )
     except reporting.ReportError as error:
@@ -118,10 +119,10 @@ async def _decide_or_undo(
 async def list_pending(ctx: Context, _argument: str) -> list[Reply]:
     """/cho: reports awaiting this officer's decision, each with its buttons."""
     assert ctx.user is not None
-    pending = await reporting.pending_in_scope(ctx.session, ctx.user)
+    pending = await decision_cases.pending_in_scope(ctx.session, ctx.user)
     if not pending:
         return [ctx.reply("pending_none")]
-    related = await reporting.load_related(ctx.session, pending[:10])  # no query per line
+    related = await decision_cases.load_related(ctx.session, pending[:10])  # no query per line
     lines = [await _describe(ctx, change) for change in pending[:10]]
     del related
     buttons = [row for change in pending[:10] for row in _decision_buttons(change, numbered=True)]
@@ -143,7 +144,7 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
 
 
 async def _notify_deciders(ctx: Context, change: StatusChange) -> list[Reply]:
-    deciders = await reporting.deciders_for(ctx.session, change.village_id)
+    deciders = await decision_cases.deciders_for(ctx.session, change.village_id)
     reporter = ctx.user
     text = render(
         "decision_request", what=await _describe(ctx, change), reporter=reporter, change=change
@@ -160,7 +161,7 @@ async def _to_users(
     ctx: Context, user_ids: list[int], text: str, buttons: list[list[Button]] | None = None
 ) -> list[Reply]:
     replies = []
-    for identity in await reporting.chats_of(ctx.session, user_ids):
+    for identity in await decision_cases.chats_of(ctx.session, user_ids):
         if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
             continue
         address = Address(

@@ -16,9 +16,9 @@ from handlers.labels import label
 from handlers.messages import Button, Reply
 from handlers.render import render
 from services.charts import village_chart
+from services.decisions import pending_in_scope
 from services.progress import UnitProgress, unit_progress
 from services.recipients import Recipient
-from services.reporting import pending_in_scope
 from services.workbook import ChangeRow, summary_workbook
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.statuses import ReportState
 from handlers.messages import Button, Reply
 from handlers.render import render
+from services.decisions import pending_in_scope
 from services.digests import Occasion, progress_at
 from services.progress import UnitProgress, unit_progress
 from services.recipients import Recipient
-from services.reporting import pending_in_scope
 from storage.models import Household, StatusChange
 
 

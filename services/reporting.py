@@ -5,25 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import fold, nfc
-from domain.roles import CAN_CONFIRM, CAN_REPORT, Role
+from domain.roles import CAN_REPORT
 from domain.statuses import ChangeKind, ReportState, Status, allowed_changes, status_after
 from services.access import scope_of
 from storage import households as household_repo
 from storage import units as unit_repo
 from storage.audit import record
-from storage.idlists import among
 from storage.models import (
-    ChatIdentity,
     ExitRegistration,
     Household,
     StatusChange,
     Unit,
     User,
-    UserScope,
 )
 
 
@@ -132,7 +129,7 @@ async def submit(
     )
     session.add(change)
     await session.flush()
-    _audit(session, user, channel, "report.create", change, None, _snapshot(change))
+    audit_change(session, user, channel, "report.create", change, None, _snapshot(change))
     return change
 
 
@@ -169,7 +166,7 @@ async def submit_new_household(
     )
     session.add(household)
     await session.flush()
-    _audit(
+    audit_change(
         session,
         user,
         channel,
@@ -195,189 +192,6 @@ async def submit_new_household(
     )
 
 
-async def withdraw(
-    session: AsyncSession, user: User, channel: str, change_id: int, now: dt.datetime
-) -> StatusChange:
-    """The reporter takes back their own pending report."""
-    change = await session.get(StatusChange, change_id)
-    if change is None or change.reported_by != user.id:
-        raise ReportError("not_yours")
-    if not await _settle(session, change, ReportState.WITHDRAWN, user, now, None):
-        raise ReportError("already_decided", change=change)
-    _audit(
-        session,
-        user,
-        channel,
-        "report.withdraw",
-        change,
-        {"state": "pending"},
-        {"state": change.state},
-    )
-    return change
-
-
-async def decide(
-    session: AsyncSession,
-    user: User,
-    channel: str,
-    change_id: int,
-    confirm: bool,
-    now: dt.datetime,
-    reason: str | None = None,
-) -> StatusChange:
-    """Confirm or reject a pending report; two deciders at once cannot both win."""
-    change = await session.get(StatusChange, change_id)
-    if change is None:
-        raise ReportError("household_gone")
-    if user.role not in {r.value for r in CAN_CONFIRM} or not (
-        await scope_of(session, user)
-    ).covers(change.village_id):
-        raise ReportError("cannot_decide")
-    # Lock the household first (PostgreSQL), then re-read the report: a decider who waited
-    # for the lock sees the first decision instead of deciding twice.
-    household = await session.get(Household, change.household_id, with_for_update=True)
-    assert household is not None
-    await session.refresh(change)
-    if change.state != ReportState.PENDING.value:
-        raise ReportError("already_decided", change=change)
-    if confirm and household.status != change.from_status:
-        raise ReportError("status_moved", household=household)
-    state = ReportState.CONFIRMED if confirm else ReportState.REJECTED
-    if not await _settle(session, change, state, user, now, reason):
-        await session.refresh(change)
-        raise ReportError("already_decided", change=change)
-    if confirm:
-        before = {
-            "status": household.status,
-            "members": household.members,
-            "workers": household.workers,
-            "cause": household.cause,
-        }
-        _apply(household, change)
-        _audit(
-            session,
-            user,
-            channel,
-            "household.update",
-            None,
-            before,
-            {
-                "status": household.status,
-                "members": household.members,
-                "workers": household.workers,
-                "cause": household.cause,
-            },
-            household=household,
-        )
-    _audit(
-        session,
-        user,
-        channel,
-        f"report.{state.value}",
-        change,
-        {"state": "pending"},
-        {"state": state.value, "reason": reason},
-    )
-    return change
-
-
-async def _settle(
-    session: AsyncSession,
-    change: StatusChange,
-    state: ReportState,
-    user: User,
-    now: dt.datetime,
-    reason: str | None,
-) -> bool:
-    """Move pending -> state with a conditional UPDATE; False if someone was first."""
-    result = await session.execute(
-        update(StatusChange)
-        .where(StatusChange.id == change.id, StatusChange.state == ReportState.PENDING.value)
-        .values(state=state.value, decided_by=user.id, decided_at=now, reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        return False
-    change.state, change.decided_by, change.decided_at, change.reason = (
-        state.value,
-        user.id,
-        now,
-        reason,
-    )
-    return True
-
-
-def _apply(household: Household, change: StatusChange) -> None:
-    household.status = change.to_status
-    for field_name, value in (change.details or {}).items():
-        if field_name in {"members", "workers", "cause"}:
-            setattr(household, field_name, value)
-
-
-async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
-    """Officers whose scope covers the village; else the commune's leaders.
-
-    One query: a scope covers the village when it holds the village or one of its ancestors.
-    """
-    query = (
-        select(User)
-        .join(UserScope, UserScope.user_id == User.id)
-        .where(
-            User.active.is_(True),
-            User.role.in_([Role.OFFICER.value, Role.COMMUNE_LEADER.value]),
-            UserScope.unit_id.in_(await _unit_and_ancestors(session, village_id)),
-        )
-        .distinct()
-        .order_by(User.id)
-    )
-    covering = list((await session.scalars(query)).all())
-    officers = [u for u in covering if u.role == Role.OFFICER.value]
-    return officers or covering
-
-
-async def _unit_and_ancestors(session: AsyncSession, unit_id: int) -> list[int]:
-    """The unit and every unit above it (a few lookups, usually from the identity map)."""
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        unit = await session.get(Unit, current)
-        current = unit.parent_id if unit else None
-    return chain
-
-
-async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:
-    """Every chat account linked to these users."""
-    query = select(ChatIdentity).where(ChatIdentity.user_id.in_(user_ids))
-    return list((await session.scalars(query)).all())
-
-
-async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChange]:
-    """Reports awaiting a decision in the villages this user covers, oldest first."""
-    scope = await scope_of(session, user)
-    query = select(StatusChange).where(StatusChange.state == ReportState.PENDING.value)
-    if not scope.everything:
-        query = query.where(among(StatusChange.village_id, scope.unit_ids))
-    return list((await session.scalars(query.order_by(StatusChange.id))).all())
-
-
-async def load_related(session: AsyncSession, changes: list[StatusChange]) -> list[object]:
-    """Households, villages and reporters of these reports in three queries, not three each.
-
-    Keep the returned list while using them: `session.get` then finds them in the identity map.
-    """
-    if not changes:
-        return []
-    households = select(Household).where(among(Household.id, {c.household_id for c in changes}))
-    villages = select(Unit).where(among(Unit.id, {c.village_id for c in changes}))
-    reporter_ids = {c.reported_by for c in changes if c.reported_by is not None}
-    loaded: list[object] = [*(await session.scalars(households)).all()]
-    loaded += (await session.scalars(villages)).all()
-    if reporter_ids:
-        loaded += (await session.scalars(select(User).where(among(User.id, reporter_ids)))).all()
-    return loaded
-
-
 def _snapshot(change: StatusChange) -> dict[str, Any]:
     return {
         "household_id": change.household_id,
@@ -391,7 +205,7 @@ def _snapshot(change: StatusChange) -> dict[str, Any]:
     }
 
 
-def _audit(
+def audit_change(
     session: AsyncSession,
     user: User,
     channel: str,
@@ -401,6 +215,7 @@ def _audit(
     after: dict[str, Any] | None,
     household: Household | None = None,
 ) -> None:
+    """Audit a report (or, given `household`, the household it changed)."""
     if household is not None:
         entity, entity_id, village_id = "household", household.id, household.village_id
     else:

@@ -14,6 +14,7 @@ from domain.statuses import ChangeKind
 from handlers.messages import Reply
 from handlers.router import Dispatcher
 from scheduler import Clock, policy_of, tick
+from services import decisions as decision_cases
 from services import reporting
 from services.broadcast import Broadcaster
 from services.deliveries import Run
@@ -117,4 +118,4 @@ async def report_exit(db: Database, household_key: str, happened_on: dt.date, co
         change = await reporting.submit(session, head, "test", household.id,
                                         ChangeKind.EXIT_POVERTY, happened_on, at)
         if confirm:
-            await reporting.decide(session, officer, "test", change.id, True, at)
+            await decision_cases.decide(session, officer, "test", change.id, True, at)
