@@ -46,12 +46,21 @@ def village_chart(progress: UnitProgress, ranked: list[UnitProgress], period: Pe
            [(v.unit.name, v.near_poor, v.near_poor_verdict) for v in ranked], progress.expected)
     figure.legend(handles=_legend(), loc="lower center", ncol=2, fontsize=11, frameon=False)
     height = figure.get_figheight()
-    figure.tight_layout()  # sizes the left margin to the village names
     panel = (height - 3.1) / 2  # inches per panel once title, gaps and legend are set aside
-    figure.subplots_adjust(top=1 - 1.25 / height, bottom=1.05 / height, hspace=0.8 / panel)
+    figure.subplots_adjust(left=_left_margin(figure, poor_ax, near_ax), right=0.97,
+                           top=1 - 1.25 / height, bottom=1.05 / height, hspace=0.8 / panel)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor="white")
+    # One draw only (no tight_layout), light PNG compression: half the time per chart.
+    figure.savefig(buffer, format="png", facecolor="white", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
+
+
+def _left_margin(figure: Figure, *axes: Any) -> float:
+    """Room for the longest village name, measured by the renderer without a full draw."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    widest = max((label.get_window_extent(renderer).width
+                  for ax in axes for label in ax.get_yticklabels()), default=0.0)
+    return min(0.45, (widest + 36) / (figure.get_figwidth() * figure.dpi))  # + ticks and pad
 
 
 def _panel(ax: Any, name: str, total: Track, verdict: Verdict,

@@ -160,7 +160,9 @@ async def changes_between(session: AsyncSession, village_ids: list[int], start: 
                     StatusChange.happened_on.between(start, end))
              .order_by(StatusChange.happened_on, StatusChange.id))
     rows = (await session.execute(query)).all()
-    names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
+    people = {i for change, *_ in rows for i in (change.reported_by, change.decided_by) if i}
+    names = dict((await session.execute(
+        select(User.id, User.name).where(among(User.id, sorted(people))))).all())
     return [ChangeRow.of(change, f"{title + ' ' if title else ''}{head}", village,
                          names.get(change.reported_by or 0, ""),
                          names.get(change.decided_by or 0, ""))

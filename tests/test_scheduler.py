@@ -126,7 +126,8 @@ async def test_two_schedulers_on_one_database_send_once(linked: Database) -> Non
             clock = FixedClock(moment)
             runs = await asyncio.gather(one.tick(clock), two.tick(clock), one.tick(clock))
             lost += sum(run.results["busy"] for run in runs)
-        assert lost > 0  # the ticks did race for the same sends: the ledger settled it
+        if not linked.is_sqlite:  # SQLite serializes writers: its ticks may not overlap at all
+            assert lost > 0  # the ticks did race for the same sends: the ledger settled it
         chats = [chat for p in (one, two) for chat, _ in p.channel.sent]
         rows = await ledger_rows(linked)
         assert len(chats) == len(rows) == 8  # reminder; 3 reviews + 2 digests; 2 deadlines
