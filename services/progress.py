@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,18 +108,15 @@ def _village(
         plan.target_near_poor if plan else None,
         facts,
     )
-    return UnitProgress(
-        unit=unit,
-        label=unit_repo.full_name(unit, by_id),
-        year=year,
-        as_of=today,
-        expected=expected_share(year, today),
-        poor=poor,
-        near_poor=near,
-        households=plan.households if plan else None,
-        plan=plan,
-        waiting=waiting,
-    )
+    return _progress(unit, by_id, year, today, poor=poor, near_poor=near,
+                     households=plan.households if plan else None, plan=plan, waiting=waiting)
+
+
+def _progress(unit: Unit, by_id: dict[int, Unit], year: int, today: dt.date,
+              **figures: Any) -> UnitProgress:
+    """A unit's progress record: its label, year, date and pace, with the given figures."""
+    return UnitProgress(unit=unit, label=unit_repo.full_name(unit, by_id), year=year,
+                        as_of=today, expected=expected_share(year, today), **figures)
 
 
 def _aggregate(
@@ -135,19 +133,9 @@ def _aggregate(
         poor, near = poor + village.poor, near + village.near_poor
         if village.households is not None:
             households = (households or 0) + village.households
-    result = UnitProgress(
-        unit=unit,
-        label=unit_repo.full_name(unit, by_id),
-        year=year,
-        as_of=today,
-        expected=expected_share(year, today),
-        poor=poor,
-        near_poor=near,
-        households=households,
-        plan=plan,
-        villages=villages,
-        waiting=[h for v in villages for h in v.waiting],
-    )
+    result = _progress(unit, by_id, year, today, poor=poor, near_poor=near,
+                       households=households, plan=plan, villages=villages,
+                       waiting=[h for v in villages for h in v.waiting])
     if plan is not None:
         result.disagreements = _compare_stated(result, plan)
     return result
