@@ -149,7 +149,9 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     if kind == "rs":  # "Báo cáo ngay" under a reminder
         return await start_guided(ctx, "")
     if kind == "rv" and whole_number(value) is not None:
-        village = await ctx.session.get(Unit, int(value))
+        assert ctx.user is not None
+        mine = {v.id: v for v in await reporting.reporter_villages(ctx.session, ctx.user)}
+        village = mine.get(int(value))  # a forged or stale button never opens another village
         return await _ask_household(ctx, village) if village else []
     if kind == "rh" and whole_number(value) is not None:
         household = await ctx.session.get(Household, int(value))

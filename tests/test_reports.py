@@ -281,3 +281,12 @@ async def test_report_date_is_vietnam_today(demo_db: Database) -> None:
     head = Chat(Dispatcher(demo_db, clock=late_evening_utc), await login(demo_db, "Bùi Thị Minh"))
     await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
     assert "Ngày: 22/11/2026" in head.text  # 01:30 on the 22nd in Hà Nội
+
+
+async def test_forged_village_button_shows_no_other_village(people: dict[str, Chat],
+                                                           demo_db: Database) -> None:
+    to_id = (await household(demo_db, "truong thi thanh")).village_id  # Thôn Tô
+    head = people["head"]
+    await head.say(button=f"rv:{to_id}")
+    shown = head.text + " ".join(b.label for r in head.last for b in r.flat_buttons())
+    assert "Trương Thị Thanh" not in shown and "Thôn Tô" not in shown
