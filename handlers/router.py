@@ -64,7 +64,7 @@ class Dispatcher:
 
     async def _handle(self, message: IncomingMessage) -> list[Reply]:
         now = self.clock()
-        async with self.db.session() as session, session.begin():
+        async with self.db.transaction() as session:
             if message.update_key and not await conversations.claim_update(
                 session, message.channel, message.update_key
             ):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +50,26 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sqlite_turn = asyncio.Lock()
 
     def session(self) -> AsyncSession:
         """A new session; use it as `async with db.session() as s:`."""
         return self.sessions()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction, committed on success, rolled back on error.
+
+        SQLite has one writer at a time: this process's transactions take turns on a lock
+        instead of meeting in SQLite's busy handler, whose sleeps made p99 seconds long
+        with 8 messages at once. PostgreSQL transactions run concurrently.
+        """
+        async with contextlib.AsyncExitStack() as stack:
+            if self.is_sqlite:
+                await stack.enter_async_context(self._sqlite_turn)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
+            yield session
 
     async def migrate(self) -> None:
         """Apply every Alembic migration not yet applied."""
