@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
+
+MAX_TEXT = 4096  # Telegram's own message limit; longer input is cut, never fatal
+MAX_BUTTON = 256
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,17 @@ class IncomingMessage:
     update_key: str | None = None  # the platform's update id, for at-most-once handling
     private: bool = True
     user_name: str | None = None
+
+
+def cleaned(message: IncomingMessage) -> IncomingMessage:
+    """Drop control characters (NUL breaks PostgreSQL text) and cap the lengths."""
+    text = _printable(message.text)[:MAX_TEXT]
+    button = _printable(message.button)[:MAX_BUTTON] if message.button is not None else None
+    return dataclasses.replace(message, text=text, button=button)
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 @dataclass(frozen=True)

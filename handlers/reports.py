@@ -23,6 +23,7 @@ PICK_VILLAGE, PICK_HOUSEHOLD, PICK_CHANGE = "pick_village", "pick_household", "p
 PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note", "confirm"
 NEW_NAME, NEW_STATUS, NEW_MEMBERS = "new_name", "new_status", "new_members"
 NEW_WORKERS, NEW_CAUSE = "new_workers", "new_cause"
+MAX_NAME = 100  # a head of household's name; the column holds 200
 FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason"})
 CAUSES = ("know_how", "no_labour", "illness", "risk", "dependants", "capital")
 SKIP_WORDS = {"bo qua", "khong", "ko", "k", "skip", "khong co"}
@@ -360,7 +361,7 @@ async def _confirm_choice(ctx: Context, choice: str) -> list[Reply]:
 
 def _ask_new_name(ctx: Context) -> list[Reply]:
     name = ctx.data.get("new_name")
-    if name:
+    if name and len(name) <= MAX_NAME:
         return _ask_new_status(ctx, ctx.data | {"new": {"name": name}})
     _save(ctx, NEW_NAME, ctx.data)
     return [ctx.reply("report_new_name")]
@@ -368,7 +369,7 @@ def _ask_new_name(ctx: Context) -> list[Reply]:
 
 async def _typed_new_name(ctx: Context, text: str) -> list[Reply]:
     title, name = split_title(text)
-    if len(fold(name).split()) < 2:
+    if len(fold(name).split()) < 2 or len(name) > MAX_NAME:
         return [ctx.reply("report_new_name")]
     return _ask_new_status(ctx, ctx.data | {"new": {"name": name, "title": title}})
 

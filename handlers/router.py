@@ -11,7 +11,7 @@ from domain.formatting import whole_number
 from domain.names import fold
 from handlers import accounts, decisions, questions, reports
 from handlers.context import Context
-from handlers.messages import Button, IncomingMessage, Reply
+from handlers.messages import Button, IncomingMessage, Reply, cleaned
 from handlers.render import render
 from storage import conversations
 from storage.db import Database
@@ -55,7 +55,7 @@ class Dispatcher:
         Any failure rolls the whole update back, and the person is told nothing was saved.
         """
         try:
-            return await self._handle(message)
+            return await self._handle(cleaned(message))
         except Exception:
             log.exception(
                 "update failed", extra={"channel": message.channel, "update": message.update_key}

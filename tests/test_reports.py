@@ -290,3 +290,20 @@ async def test_forged_village_button_shows_no_other_village(people: dict[str, Ch
     await head.say(button=f"rv:{to_id}")
     shown = head.text + " ".join(b.label for r in head.last for b in r.flat_buttons())
     assert "Trương Thị Thanh" not in shown and "Thôn Tô" not in shown
+
+
+async def test_control_characters_are_dropped_not_fatal(people: dict[str, Chat],
+                                                        demo_db: Database) -> None:
+    head = people["head"]
+    await head.say("/baocao")
+    await head.press("Phạm Thị Đéc")
+    await head.press("Thoát nghèo hẳn")
+    await head.say("có\x00 việc\x07 làm " + "x" * 6000)
+    await head.press("Xác nhận")
+    assert "Đã lưu báo cáo" in head.text
+    [stored] = await changes(demo_db)
+    assert stored.note is not None and stored.note.startswith("có việc làm x")
+    assert len(stored.note) <= 500
+    await head.say("hộ ông " + "Nguyễn " * 60 + "tái nghèo")
+    await head.press("Thêm hộ mới")
+    assert "gõ tên chủ hộ" in head.text  # too long to be a name: asked again
