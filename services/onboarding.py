@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold, split_title
+from domain.names import split_title
 from domain.roles import Role
 from storage.audit import record
 from storage.models import CodeAttempt, Invite, Unit, User, UserScope
-from storage.people import add_scope, link_chat, login_for
+from storage.people import add_scope, create_user, link_chat
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 CODE_LENGTH = 8
@@ -130,26 +130,8 @@ async def _user_for(
         assert user is not None
         return user
     title, bare = split_title(name)
-    user = User(
-        login=login_for(bare) + "-" + secrets.token_hex(2),
-        title=title,
-        name=bare,
-        name_key=fold(bare),
-        role=invite.role or Role.VILLAGE_HEAD.value,
-        active=True,
-        created_at=now,
-    )
-    session.add(user)
-    await session.flush()
-    record(
-        session,
-        actor_id=invite.created_by,
-        channel=channel,
-        action="user.create",
-        entity="user",
-        entity_id=user.id,
-        after={"name": bare, "role": user.role},
-    )
+    role = invite.role or Role.VILLAGE_HEAD.value
+    user = await create_user(session, title, bare, role, channel, invite.created_by, now)
     if invite.unit_id is not None:
         await add_scope(session, user, invite.unit_id, channel, invite.created_by)
     return user

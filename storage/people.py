@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,26 +35,7 @@ async def ensure_person(
     user = await session.scalar(select(User).where(User.name_key == key, User.role == role.value))
     created = user is None
     if user is None:
-        user = User(
-            login=await _free_login(session, login_for(name)),
-            title=title,
-            name=name,
-            name_key=key,
-            role=role.value,
-            active=True,
-            created_at=now(),
-        )
-        session.add(user)
-        await session.flush()
-        record(
-            session,
-            actor_id=actor_id,
-            channel=channel,
-            action="user.create",
-            entity="user",
-            entity_id=user.id,
-            after={"name": name, "role": role.value},
-        )
+        user = await create_user(session, title, name, role.value, channel, actor_id)
     elif title and user.title and title != user.title:
         # The documents disagree on Ông/Bà for this person: greet by name only.
         record(session, actor_id=actor_id, channel=channel, action="user.update",
@@ -63,6 +46,25 @@ async def ensure_person(
         session, user, unit_id, channel, actor_id
     )
     return user, created, scope_added
+
+
+async def create_user(
+    session: AsyncSession,
+    title: str | None,
+    name: str,
+    role: str,
+    channel: str,
+    actor_id: int | None,
+    created_at: dt.datetime | None = None,
+) -> User:
+    """A new active user with a free login derived from the name; audited."""
+    user = User(login=await _free_login(session, login_for(name)), title=title, name=name,
+                name_key=fold(name), role=role, active=True, created_at=created_at or now())
+    session.add(user)
+    await session.flush()
+    record(session, actor_id=actor_id, channel=channel, action="user.create", entity="user",
+           entity_id=user.id, after={"name": name, "role": role})
+    return user
 
 
 async def add_scope(
