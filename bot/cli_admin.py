@@ -12,10 +12,10 @@ from domain.roles import SCOPE_LEVEL, Role
 from services.access import Scope
 from services.lookup import best_households, best_units
 from services.onboarding import create_invite
-from storage import units as unit_repo
 from storage.audit import events_for, now
 from storage.models import AuditEvent, User, UserScope
 from storage.people import find_users
+from storage.unit_tree import unit_tree
 
 EVERYTHING = Scope(True, frozenset(), frozenset())
 
@@ -35,8 +35,8 @@ async def make_invite(
             if not role or not unit_name:
                 raise click.UsageError("Cần NAME, hoặc --role và --unit.")
             level = SCOPE_LEVEL[Role(role)]
-            units = await unit_repo.all_units(session)
-            candidates = [u for u in best_units(unit_name, units, EVERYTHING) if u.level == level]
+            tree = await unit_tree(session)
+            candidates = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level == level]
             if len(candidates) != 1:
                 raise click.ClickException(
                     f'"{unit_name}": tìm thấy {len(candidates)} đơn vị cấp {level}.'
@@ -64,9 +64,9 @@ async def print_audit(household: str | None, village: str | None) -> None:
                     if e.entity == "report" and (e.after or {}).get("household_id") == found[0].id
                 ]
             else:
-                units = await unit_repo.all_units(session)
+                tree = await unit_tree(session)
                 villages = [
-                    u for u in best_units(village or "", units, EVERYTHING) if u.level == "village"
+                    u for u in best_units(village or "", tree, EVERYTHING) if u.level == "village"
                 ]
                 if not villages:
                     raise click.ClickException(f'Không tìm thấy thôn "{village}".')
@@ -92,7 +92,7 @@ async def print_users() -> None:
     app = await build()
     try:
         async with app.db.session() as session:
-            units = {u.id: u for u in await unit_repo.all_units(session)}
+            units = (await unit_tree(session)).by_id
             scopes = (await session.execute(select(UserScope.user_id, UserScope.unit_id))).all()
             for user in (await session.scalars(select(User).order_by(User.id))).all():
                 mine = [units[unit_id].name for user_id, unit_id in scopes if user_id == user.id]

@@ -24,9 +24,8 @@ from services.digests import Occasion
 from services.lookup import best_units
 from services.recipients import Recipient, chat_for, recipients
 from storage import ledger
-from storage import units as unit_repo
-from storage.models import Unit
 from storage.people import find_users
+from storage.unit_tree import unit_tree
 
 KINDS = click.Choice([kind.value for kind in SendKind])
 
@@ -110,12 +109,11 @@ async def _preview(app: App, unit_name: str, period: Period, as_name: str | None
                    out: Path | None, kinds: tuple[str, ...]) -> None:
     cal = calendar_of(app.settings)
     async with app.db.session() as session:
-        all_units = await unit_repo.all_units(session)
-        found = best_units(unit_name, all_units, EVERYTHING)
+        tree = await unit_tree(session)
+        found = best_units(unit_name, tree, EVERYTHING)
         if not found:
             raise click.ClickException(f'Không tìm thấy đơn vị "{unit_name}".')
-        by_id = {u.id: u for u in all_units}
-        within = unit_repo.descendants(all_units, {found[0].id}) | _ancestors(found[0].id, by_id)
+        within = tree.descendants([found[0].id]) | tree.ancestors(found[0].id)
         only = {u.id for u in await find_users(session, as_name)} if as_name else None
         for send in _sends_of(period, cal, kinds):
             for recipient in await recipients(session, send.kind, period.year, within):
@@ -133,15 +131,6 @@ def _sends_of(period: Period, cal: Calendar, kinds: tuple[str, ...]) -> list[Pla
         sends += [PlannedSend(kind, period, due, due + dt.timedelta(days=1), end)
                   for kind in DIGESTS]
     return [s for s in sends if not kinds or s.kind.value in kinds]
-
-
-def _ancestors(unit_id: int, by_id: dict[int, Unit]) -> set[int]:
-    found: set[int] = set()
-    current = by_id.get(unit_id)
-    while current is not None and current.parent_id is not None:
-        found.add(current.parent_id)
-        current = by_id.get(current.parent_id)
-    return found
 
 
 def _show(send: PlannedSend, recipient: Recipient, replies: list[Reply] | None, linked: bool,

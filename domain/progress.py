@@ -28,13 +28,16 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class ChangeFact:
-    """One reported change, as the progress engine needs it."""
+    """Reported changes of one kind between two statuses, as the progress engine needs them.
+
+    `times` counts identical changes, so a village's history can be read grouped in SQL.
+    """
 
     kind: ChangeKind
     state: ReportState
     from_status: Status
     to_status: Status
-    happened_on: dt.date
+    times: int = 1
 
 
 @dataclass
@@ -54,6 +57,9 @@ class Flows:
 
     def __add__(self, other: Flows) -> Flows:
         return Flows(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def __mul__(self, times: int) -> Flows:
+        return Flows(*(count * times for count in self.as_tuple()))
 
     def as_tuple(self) -> tuple[int, int, int, int, int]:
         """The counts in field order."""
@@ -128,9 +134,9 @@ def build_track(
     track = Track(start=start, target=target)
     for fact in facts:
         if fact.state is ReportState.CONFIRMED:
-            track.confirmed += flow_of(track_status, fact)
+            track.confirmed += flow_of(track_status, fact) * fact.times
         elif fact.state is ReportState.PENDING:
-            track.pending += flow_of(track_status, fact)
+            track.pending += flow_of(track_status, fact) * fact.times
     return track
 
 

@@ -12,7 +12,6 @@ from services import onboarding
 from services.access import scope_of
 from services.ask import units_named
 from storage import conversations
-from storage.models import Unit
 
 
 async def start(ctx: Context, argument: str) -> list[Reply]:
@@ -83,7 +82,7 @@ async def invite_in_chat(ctx: Context, argument: str) -> list[Reply]:
     )
     if len(villages) != 1:
         return [ctx.reply("invite_usage", found=len(villages))]
-    village: Unit = villages[0]
+    village = villages[0]
     scope = await scope_of(ctx.session, ctx.user)
     if not scope.covers(village.id):
         return [ctx.reply("not_in_scope")]

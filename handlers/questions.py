@@ -56,7 +56,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     return await _answer_units(ctx, units, subject)
 
 
-async def _answer_units(ctx: Context, units: list[ask.Unit], subject: str) -> list[Reply]:
+async def _answer_units(ctx: Context, units: list[ask.UnitNode], subject: str) -> list[Reply]:
     if not units:
         return [ctx.reply("not_found", subject=subject)]
     if len(units) > 1:

@@ -18,6 +18,7 @@ from services import reporting
 from services.lookup import best_households
 from storage import conversations
 from storage.models import Household, Unit
+from storage.unit_tree import UnitInfo
 
 PICK_VILLAGE, PICK_HOUSEHOLD, PICK_CHANGE = "pick_village", "pick_household", "pick_change"
 PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note", "confirm"
@@ -176,7 +177,7 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     return [ctx.reply("report_hint", step=ctx.step, field=None)]
 
 
-async def _ask_household(ctx: Context, village: Unit) -> list[Reply]:
+async def _ask_household(ctx: Context, village: UnitInfo) -> list[Reply]:
     year = ctx.today.year
     choices = await reporting.household_choices(ctx.session, village.id, year)
     buttons = [[Button(_household_label(h), f"rh:{h.id}")] for h in choices[:12]]

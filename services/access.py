@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Role
-from storage import units as unit_repo
-from storage.models import Unit, User
-from storage.people import scope_units
+from storage.models import User
+from storage.people import SCOPES_KEY, scope_units
+from storage.unit_tree import unit_tree
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,13 @@ class Scope:
         return self.everything or unit_id in self.unit_ids
 
 
-async def scope_of(session: AsyncSession, user: User, all_units: list[Unit] | None = None) -> Scope:
-    """Expand the user's scope units to every unit below them."""
+async def scope_of(session: AsyncSession, user: User) -> Scope:
+    """Expand the user's scope units to every unit below them (once per session and user)."""
     if user.role == Role.ADMIN.value:
         return Scope(True, frozenset(), frozenset())
-    roots = await scope_units(session, user.id)
-    units = all_units if all_units is not None else await unit_repo.all_units(session)
-    return Scope(False, frozenset(unit_repo.descendants(units, roots)), frozenset(roots))
+    known: dict[int, Scope] = session.info.setdefault(SCOPES_KEY, {})
+    if user.id not in known:
+        roots = await scope_units(session, user.id)
+        tree = await unit_tree(session)
+        known[user.id] = Scope(False, frozenset(tree.descendants(roots)), frozenset(roots))
+    return known[user.id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,36 +14,36 @@ from domain.statuses import ReportState
 from services.access import Scope, scope_of
 from services.lookup import best_households, best_units
 from services.progress import UnitProgress, unit_progress
-from storage import units as unit_repo
-from storage.models import ExitRegistration, Household, StatusChange, Unit, User
+from storage.models import ExitRegistration, Household, StatusChange, User
+from storage.unit_tree import UnitInfo, UnitNode, unit_tree
 
-__all__ = ["HouseholdCard", "Unit", "household_card", "progress_for", "units_named"]
+__all__ = ["HouseholdCard", "UnitNode", "household_card", "progress_for", "units_named"]
 
 
-async def units_named(session: AsyncSession, user: User, name: str) -> list[Unit]:
+async def units_named(session: AsyncSession, user: User, name: str) -> list[UnitNode]:
     """Units in the user's scope best matching `name`."""
-    all_units = await unit_repo.all_units(session)
-    return best_units(name, all_units, await scope_of(session, user, all_units))
+    return best_units(name, await unit_tree(session), await scope_of(session, user))
 
 
-async def own_units(session: AsyncSession, scope: Scope) -> list[Unit]:
+async def own_units(session: AsyncSession, scope: Scope) -> list[UnitNode]:
     """The units a user's role is attached to ('xã mình')."""
     if scope.everything:
         return []
-    return [u for u in await unit_repo.all_units(session) if u.id in scope.roots]
+    tree = await unit_tree(session)
+    return [node for i in sorted(scope.roots) if (node := tree.get(i))]
 
 
-async def labels(session: AsyncSession, units: list[Unit]) -> dict[int, str]:
+async def labels(session: AsyncSession, units: Sequence[UnitInfo]) -> dict[int, str]:
     """Unit names with their commune, to tell namesakes apart."""
-    by_id = {u.id: u for u in await unit_repo.all_units(session)}
-    return {u.id: unit_repo.full_name(u, by_id) for u in units}
+    tree = await unit_tree(session)
+    return {u.id: tree.full_name(u) for u in units}
 
 
 async def progress_for(
     session: AsyncSession, user: User, unit_id: int, today: dt.date
 ) -> UnitProgress | None:
     """Progress of a unit the user's role covers; None when outside scope or without plan."""
-    unit = await session.get(Unit, unit_id)
+    unit = (await unit_tree(session)).get(unit_id)
     if unit is None or not (await scope_of(session, user)).covers(unit_id):
         return None
     return await unit_progress(session, unit, today)
@@ -62,9 +63,9 @@ async def households_named(
 
 async def household_labels(session: AsyncSession, households: list[Household]) -> dict[int, str]:
     """'Bà Phạm Thị Đéc (Thôn Chợ)' for each household."""
-    by_id = {u.id: u for u in await unit_repo.all_units(session)}
+    tree = await unit_tree(session)
     return {
-        h.id: f"{h.title or ''} {h.head_name} ({by_id[h.village_id].name})".strip()
+        h.id: f"{h.title or ''} {h.head_name} ({tree.by_id[h.village_id].name})".strip()
         for h in households
     }
 
@@ -87,8 +88,7 @@ async def household_card(
     household = await session.get(Household, household_id)
     if household is None or not (await scope_of(session, user)).covers(household.village_id):
         return None
-    village = await session.get(Unit, household.village_id)
-    assert village is not None
+    village = (await unit_tree(session)).by_id[household.village_id]
     years = await session.scalars(
         select(ExitRegistration.year)
         .where(ExitRegistration.household_id == household_id)

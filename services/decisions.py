@@ -20,6 +20,7 @@ from storage.models import (
     User,
     UserScope,
 )
+from storage.unit_tree import unit_tree
 
 
 async def withdraw(
@@ -152,7 +153,8 @@ async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
         .where(
             User.active.is_(True),
             User.role.in_([Role.OFFICER.value, Role.COMMUNE_LEADER.value]),
-            UserScope.unit_id.in_(await _unit_and_ancestors(session, village_id)),
+            UserScope.unit_id.in_(
+                [village_id, *(await unit_tree(session)).ancestors(village_id)]),
         )
         .distinct()
         .order_by(User.id)
@@ -160,17 +162,6 @@ async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
     covering = list((await session.scalars(query)).all())
     officers = [u for u in covering if u.role == Role.OFFICER.value]
     return officers or covering
-
-
-async def _unit_and_ancestors(session: AsyncSession, unit_id: int) -> list[int]:
-    """The unit and every unit above it (a few lookups, usually from the identity map)."""
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        unit = await session.get(Unit, current)
-        current = unit.parent_id if unit else None
-    return chain
 
 
 async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:

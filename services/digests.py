@@ -22,6 +22,7 @@ from services.recipients import Recipient
 from services.workbook import ChangeRow, summary_workbook
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
+from storage.unit_tree import UnitInfo
 
 PENDING_SHOWN = 5
 RANK = [Verdict.MET, Verdict.AHEAD, Verdict.ON_PACE, Verdict.BEHIND, Verdict.NO_TARGET]
@@ -66,7 +67,7 @@ class Attention:
     fell_back: int
 
 
-async def progress_at(session: AsyncSession, unit: Unit, share: float,
+async def progress_at(session: AsyncSession, unit: UnitInfo, share: float,
                       as_of: dt.date) -> UnitProgress | None:
     """Progress as of a date, judged against the pace due at the period's end."""
     progress = await unit_progress(session, unit, as_of)

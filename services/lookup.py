@@ -2,40 +2,52 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import fold, split_title, strip_any_unit_prefix
 from services.access import Scope
 from storage.idlists import among
-from storage.models import Household, Unit
+from storage.models import Household
+from storage.unit_tree import UnitNode, UnitTree
 
 GOOD_ENOUGH = 80.0
+LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2, "village": 3}
 
 
-def unit_score(query: str, unit: Unit) -> float:
-    """How well a folded query names a unit (100 = exact)."""
-    bare = strip_any_unit_prefix(query)
-    full = f"{fold(unit.kind)} {unit.name_key}"
-    if unit.name_key in (query, bare) or full == query:
-        return 100.0
-    return max(fuzz.ratio(bare, unit.name_key), fuzz.ratio(query, full))
+def best_units(query: str, tree: UnitTree, scope: Scope) -> list[UnitNode]:
+    """The best-matching units within scope (several when the name is shared).
 
-
-def best_units(query: str, units: list[Unit], scope: Scope) -> list[Unit]:
-    """The best-matching units within scope (several when the name is shared)."""
+    An exact name ("cam binh", "xa cam binh") wins outright; otherwise the closest names
+    by edit distance (rapidfuzz, over the whole scope at once) with a score of 80 or more.
+    """
     folded = fold(query)
     if not folded:
         return []
-    scored = [(unit_score(folded, u), u) for u in units if scope.covers(u.id)]
-    scored = [(s, u) for s, u in scored if s >= GOOD_ENOUGH]
-    if not scored:
+    bare = strip_any_unit_prefix(folded)
+    exact = [*tree.by_key.get(folded, ()), *tree.by_key.get(bare, ()),
+             *tree.by_full_key.get(folded, ())]
+    found = [n for n in exact if scope.covers(n.id)] or _closest_units(folded, bare, tree, scope)
+    return sorted(set(found), key=lambda n: (LEVEL_ORDER[n.level], n.name_key, n.id))
+
+
+def _closest_units(folded: str, bare: str, tree: UnitTree, scope: Scope) -> list[UnitNode]:
+    """Units whose name (or kind and name) is closest to the query, 80 or more."""
+    if scope.everything:
+        positions = list(range(len(tree)))
+    else:
+        positions = [tree.position[i] for i in scope.unit_ids if i in tree.position]
+    best: dict[int, float] = {}
+    for text, keys in ((bare, tree.keys), (folded, tree.full_keys)):
+        choices = [keys[p] for p in positions]
+        for _, score, index in process.extract(text, choices, scorer=fuzz.ratio,
+                                               score_cutoff=GOOD_ENOUGH, limit=None):
+            best[positions[index]] = max(score, best.get(positions[index], 0.0))
+    if not best:
         return []
-    top = max(s for s, _ in scored)
-    best = [u for s, u in scored if s >= top - 0.01]
-    order = {"province": 0, "district": 1, "commune": 2, "village": 3}
-    return sorted(best, key=lambda u: (order[u.level], u.name_key, u.id))
+    top = max(best.values())
+    return [tree.nodes[p] for p, score in best.items() if score >= top - 0.01]
 
 
 def household_score(query: str, household: Household) -> float:

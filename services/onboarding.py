@@ -16,6 +16,7 @@ from domain.roles import Role
 from storage.audit import record
 from storage.models import CodeAttempt, Invite, Unit, User, UserScope
 from storage.people import add_scope, create_user, link_chat
+from storage.unit_tree import UnitInfo
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 CODE_LENGTH = 8
@@ -47,7 +48,7 @@ async def create_invite(
     ttl: dt.timedelta,
     user: User | None = None,
     role: Role | None = None,
-    unit: Unit | None = None,
+    unit: UnitInfo | None = None,
     created_by: int | None = None,
     channel: str = "cli",
 ) -> str:

@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.progress import ChangeFact, Track, Verdict, build_track, expected_share, rate
 from domain.statuses import ChangeKind, ReportState, Status
-from storage import units as unit_repo
 from storage.idlists import among
-from storage.models import ExitRegistration, Household, StatusChange, Unit, UnitPlan
+from storage.models import ExitRegistration, Household, StatusChange, UnitPlan
+from storage.unit_tree import UnitInfo, UnitTree, unit_tree
 
 OUT_OF_POVERTY = (Status.OUT.value, Status.NEAR_POOR.value)
 
@@ -31,7 +31,7 @@ class Disagreement:
 class UnitProgress:
     """Everything an answer or a digest says about one unit."""
 
-    unit: Unit
+    unit: UnitInfo
     label: str
     year: int
     as_of: dt.date
@@ -65,34 +65,38 @@ class UnitProgress:
         return rate(self.poor.now, self.households)
 
 
-async def unit_progress(session: AsyncSession, unit: Unit, today: dt.date) -> UnitProgress | None:
-    """Progress of a village or of any unit above (sum of its villages); None without a plan."""
-    all_units = await unit_repo.all_units(session)
-    by_id = {u.id: u for u in all_units}
-    village_ids = sorted(
-        i for i in unit_repo.descendants(all_units, {unit.id}) if by_id[i].level == "village"
-    )
-    own_plan = await unit_repo.latest_plan(session, unit.id, today.year)
+async def unit_progress(
+    session: AsyncSession, unit: UnitInfo, today: dt.date
+) -> UnitProgress | None:
+    """Progress of a village or of any unit above (sum of its villages); None without a plan.
+
+    Households still to exit (`waiting`, with names) are loaded for a village only.
+    """
+    tree = await unit_tree(session)
+    village_ids = tree.villages_under(unit.id)
+    own_plans = await _own_plans(session, unit.id)
+    own_plan = next((p for p in reversed(own_plans) if p.year <= today.year), None)
     year = own_plan.year if own_plan else await _latest_year(session, village_ids, today.year)
     if year is None:
         return None
-    window = (dt.date(year, 1, 1), await _window_end(session, unit.id, year, today))
+    window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
     plans = await _plans(session, village_ids, year)
     facts = await _facts(session, village_ids, window)
-    waiting = await _waiting(session, village_ids, year)
+    waiting = await _waiting(session, village_ids, year) if unit.level == "village" else {}
     villages = [
-        _village(by_id[v], by_id, plans.get(v), facts.get(v, []), waiting.get(v, []), year, today)
+        _village(tree.by_id[v], tree, plans.get(v), facts.get(v, []), waiting.get(v, []),
+                 year, today)
         for v in village_ids
         if v in plans or unit.id == v
     ]
     if unit.level == "village":
         return villages[0] if villages else None
-    return _aggregate(unit, by_id, own_plan, villages, year, today)
+    return _aggregate(unit, tree, own_plan, villages, year, today)
 
 
 def _village(
-    unit: Unit,
-    by_id: dict[int, Unit],
+    unit: UnitInfo,
+    tree: UnitTree,
     plan: UnitPlan | None,
     facts: list[ChangeFact],
     waiting: list[Household],
@@ -108,20 +112,20 @@ def _village(
         plan.target_near_poor if plan else None,
         facts,
     )
-    return _progress(unit, by_id, year, today, poor=poor, near_poor=near,
+    return _progress(unit, tree, year, today, poor=poor, near_poor=near,
                      households=plan.households if plan else None, plan=plan, waiting=waiting)
 
 
-def _progress(unit: Unit, by_id: dict[int, Unit], year: int, today: dt.date,
+def _progress(unit: UnitInfo, tree: UnitTree, year: int, today: dt.date,
               **figures: Any) -> UnitProgress:
     """A unit's progress record: its label, year, date and pace, with the given figures."""
-    return UnitProgress(unit=unit, label=unit_repo.full_name(unit, by_id), year=year,
+    return UnitProgress(unit=unit, label=tree.full_name(unit), year=year,
                         as_of=today, expected=expected_share(year, today), **figures)
 
 
 def _aggregate(
-    unit: Unit,
-    by_id: dict[int, Unit],
+    unit: UnitInfo,
+    tree: UnitTree,
     plan: UnitPlan | None,
     villages: list[UnitProgress],
     year: int,
@@ -133,7 +137,7 @@ def _aggregate(
         poor, near = poor + village.poor, near + village.near_poor
         if village.households is not None:
             households = (households or 0) + village.households
-    result = _progress(unit, by_id, year, today, poor=poor, near_poor=near,
+    result = _progress(unit, tree, year, today, poor=poor, near_poor=near,
                        households=households, plan=plan, villages=villages,
                        waiting=[h for v in villages for h in v.waiting])
     if plan is not None:
@@ -180,14 +184,15 @@ async def _latest_year(session: AsyncSession, village_ids: list[int], year: int)
     return await session.scalar(query.order_by(UnitPlan.year.desc()).limit(1))
 
 
-async def _window_end(session: AsyncSession, unit_id: int, year: int, today: dt.date) -> dt.date:
+async def _own_plans(session: AsyncSession, unit_id: int) -> list[UnitPlan]:
+    """The unit's plans of every year, oldest first (a handful: one a year)."""
+    query = select(UnitPlan).where(UnitPlan.unit_id == unit_id).order_by(UnitPlan.year)
+    return list((await session.scalars(query)).all())
+
+
+def _window_end(own_plans: list[UnitPlan], year: int, today: dt.date) -> dt.date:
     """A plan is in force until the next year's plan exists: count changes until then."""
-    newer = await session.scalar(
-        select(UnitPlan.year)
-        .where(UnitPlan.unit_id == unit_id, UnitPlan.year > year)
-        .order_by(UnitPlan.year)
-        .limit(1)
-    )
+    newer = next((p.year for p in own_plans if p.year > year), None)
     return min(today, dt.date(newer, 1, 1) - dt.timedelta(days=1)) if newer else today
 
 
@@ -199,22 +204,18 @@ async def _plans(session: AsyncSession, village_ids: list[int], year: int) -> di
 async def _facts(
     session: AsyncSession, village_ids: list[int], window: tuple[dt.date, dt.date]
 ) -> dict[int, list[ChangeFact]]:
-    query = select(StatusChange).where(
+    """Confirmed and pending changes per village, counted in SQL (one row per kind)."""
+    grouping = (StatusChange.village_id, StatusChange.kind, StatusChange.state,
+                StatusChange.from_status, StatusChange.to_status)
+    query = select(*grouping, func.count()).where(
         among(StatusChange.village_id, village_ids),
         StatusChange.happened_on.between(*window),
         StatusChange.state.in_([ReportState.CONFIRMED.value, ReportState.PENDING.value]),
-    )
+    ).group_by(*grouping)
     facts: dict[int, list[ChangeFact]] = {}
-    for change in (await session.scalars(query)).all():
-        facts.setdefault(change.village_id, []).append(
-            ChangeFact(
-                ChangeKind(change.kind),
-                ReportState(change.state),
-                Status(change.from_status),
-                Status(change.to_status),
-                change.happened_on,
-            )
-        )
+    for village_id, kind, state, from_status, to_status, times in await session.execute(query):
+        facts.setdefault(village_id, []).append(ChangeFact(
+            ChangeKind(kind), ReportState(state), Status(from_status), Status(to_status), times))
     return facts
 
 

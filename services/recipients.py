@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import Role
 from domain.schedule import AUDIENCE, SendKind
-from storage import units as unit_repo
 from storage.models import ChatIdentity, Unit, UnitPlan, User, UserScope
+from storage.unit_tree import UnitNode, UnitTree, unit_tree
 
 
 @dataclass
@@ -19,7 +19,7 @@ class Recipient:
     """A user and the units a send to them covers (villages, or communes for leaders)."""
 
     user: User
-    units: list[Unit]
+    units: list[UnitNode]
 
 
 async def recipients(session: AsyncSession, kind: SendKind, year: int,
@@ -31,7 +31,7 @@ async def recipients(session: AsyncSession, kind: SendKind, year: int,
     roles = [role.value for role in AUDIENCE[kind]]
     users = (await session.scalars(select(User).where(
         User.active.is_(True), User.role.in_(roles)).order_by(User.id))).all()
-    tree = _Tree(await unit_repo.all_units(session), await planned_villages(session, year))
+    tree = _Planned(await unit_tree(session), await planned_villages(session, year))
     roots = await scope_roots(session, [user.id for user in users])
     found = []
     for user in users:
@@ -52,34 +52,22 @@ async def scope_roots(session: AsyncSession, user_ids: list[int]) -> dict[int, s
     return roots
 
 
-class _Tree:
-    """The unit tree indexed once per pass, so each recipient costs only their own subtree."""
+class _Planned:
+    """The unit tree with the villages that have a plan: each recipient costs their subtree."""
 
-    def __init__(self, units: list[Unit], planned: set[int]) -> None:
-        self.by_id = {u.id: u for u in units}
-        self.children: dict[int | None, list[int]] = {}
-        for unit in units:
-            self.children.setdefault(unit.parent_id, []).append(unit.id)
-        self.planned = {i for i in planned if i in self.by_id
-                        and self.by_id[i].level == "village"}
+    def __init__(self, tree: UnitTree, planned: set[int]) -> None:
+        self.tree = tree
+        self.planned = {i for i in planned if (node := tree.get(i)) and node.level == "village"}
 
-    def units_of(self, user: User, roots: set[int]) -> list[Unit]:
+    def units_of(self, user: User, roots: set[int]) -> list[UnitNode]:
         """The villages (or, for a commune leader, the communes) a user covers with plans."""
-        start = set(self.children.get(None, [])) if user.role == Role.ADMIN.value else roots
-        villages = [self.by_id[i] for i in self._below(start) if i in self.planned]
+        by_id = self.tree.by_id
+        start = self.tree.children.get(None, []) if user.role == Role.ADMIN.value else roots
+        villages = [by_id[i] for i in self.tree.descendants(start) if i in self.planned]
         if user.role != Role.COMMUNE_LEADER.value:
             return sorted(villages, key=lambda u: u.name_key)
-        communes = {self.by_id[v.parent_id] for v in villages if v.parent_id is not None}
+        communes = {by_id[v.parent_id] for v in villages if v.parent_id is not None}
         return sorted((c for c in communes if c.level == "commune"), key=lambda u: u.name_key)
-
-    def _below(self, roots: set[int]) -> set[int]:
-        found, stack = set(), list(roots)
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(self.children.get(current, []))
-        return found
 
 
 async def planned_villages(session: AsyncSession, year: int) -> set[int]:

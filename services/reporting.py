@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -13,15 +14,9 @@ from domain.roles import CAN_REPORT
 from domain.statuses import ChangeKind, ReportState, Status, allowed_changes, status_after
 from services.access import scope_of
 from storage import households as household_repo
-from storage import units as unit_repo
 from storage.audit import record
-from storage.models import (
-    ExitRegistration,
-    Household,
-    StatusChange,
-    Unit,
-    User,
-)
+from storage.models import ExitRegistration, Household, StatusChange, User
+from storage.unit_tree import UnitInfo, UnitNode, unit_tree
 
 
 class ReportError(Exception):
@@ -32,17 +27,20 @@ class ReportError(Exception):
         self.code, self.details = code, details
 
 
-async def reporter_villages(session: AsyncSession, user: User) -> list[Unit]:
+async def reporter_villages(session: AsyncSession, user: User) -> list[UnitNode]:
     """Villages this user may report for."""
     if user.role not in {r.value for r in CAN_REPORT}:
         return []
     scope = await scope_of(session, user)
-    return [
-        u for u in await unit_repo.all_units(session) if u.level == "village" and scope.covers(u.id)
-    ]
+    tree = await unit_tree(session)
+    if scope.everything:
+        return [u for u in tree.nodes if u.level == "village"]
+    return sorted((u for i in scope.unit_ids if (u := tree.by_id[i]).level == "village"),
+                  key=lambda u: u.id)
 
 
-async def exists_elsewhere(session: AsyncSession, name_key: str, villages: list[Unit]) -> bool:
+async def exists_elsewhere(session: AsyncSession, name_key: str,
+                           villages: Sequence[UnitInfo]) -> bool:
     """True when a household of exactly this name lives outside the reporter's villages."""
     query = select(Household.id).where(
         Household.name_key == name_key, Household.village_id.not_in([v.id for v in villages])

@@ -267,3 +267,12 @@ class Delivery(Base):
     chat_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[dt.datetime | None]  # failure reported to the admins
+
+
+class UnitTreeVersion(Base):
+    """One row whose number triggers on `unit` bump (migration 0004): the tree cache's key."""
+
+    __tablename__ = "unit_tree_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

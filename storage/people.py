@@ -74,6 +74,7 @@ async def add_scope(
     if await session.get(UserScope, (user.id, unit_id)):
         return False
     session.add(UserScope(user_id=user.id, unit_id=unit_id))
+    session.info.pop(SCOPES_KEY, None)
     record(
         session,
         actor_id=actor_id,
@@ -108,13 +109,15 @@ async def find_users(session: AsyncSession, name: str) -> list[User]:
     return list((await session.scalars(query)).all())
 
 
+SCOPES_KEY = "scopes"  # services/access.py keeps each user's expanded scope per session
+
+
 async def user_for_chat(session: AsyncSession, channel: str, external_id: str) -> User | None:
-    """The active user linked to a chat account, if any."""
-    identity = await session.get(ChatIdentity, (channel, external_id))
-    if identity is None:
-        return None
-    user = await session.get(User, identity.user_id)
-    return user if user and user.active else None
+    """The active user linked to a chat account, if any (one query: asked on every message)."""
+    query = select(User).join(ChatIdentity, ChatIdentity.user_id == User.id).where(
+        ChatIdentity.channel == channel, ChatIdentity.external_id == external_id,
+        User.active.is_(True))
+    return await session.scalar(query)
 
 
 async def link_chat(

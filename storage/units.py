@@ -1,4 +1,7 @@
-"""Administrative units: the tree, lookups by name, descendants."""
+"""Administrative units in the database: find or create by name, plans.
+
+The tree in memory (descendants, names, lookups) is storage/unit_tree.py.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import nfc, split_unit_prefix
 from storage.models import Unit, UnitPlan
+from storage.unit_tree import units_written
 
 LEVELS = ("province", "district", "commune", "village")
-CACHE_KEY = "all_units"
 
 
 async def find_or_create(
@@ -29,7 +32,7 @@ async def find_or_create(
     )
     session.add(unit)
     await session.flush()
-    session.info.pop(CACHE_KEY, None)
+    units_written(session)
     return unit, True
 
 
@@ -41,31 +44,6 @@ async def find(session: AsyncSession, parent: Unit | None, level: str, name: str
     return await session.scalar(query)
 
 
-async def all_units(session: AsyncSession) -> list[Unit]:
-    """Every unit (the tree is small: a province has a few thousand), loaded once per session.
-
-    A message needs the tree several times (scope, name lookup, progress); loading it once
-    halves the time of a question on a province (bench/README.md).
-    """
-    if CACHE_KEY not in session.info:
-        session.info[CACHE_KEY] = list((await session.scalars(select(Unit))).all())
-    return list(session.info[CACHE_KEY])
-
-
-def descendants(units: list[Unit], roots: set[int]) -> set[int]:
-    """Ids of `roots` and everything below them."""
-    children: dict[int | None, list[int]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit.id)
-    found, stack = set(), list(roots)
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
-
-
 async def latest_plan(
     session: AsyncSession, unit_id: int, year: int | None = None
 ) -> UnitPlan | None:
@@ -74,13 +52,3 @@ async def latest_plan(
     if year is not None:
         query = query.where(UnitPlan.year <= year)
     return await session.scalar(query.order_by(UnitPlan.year.desc()).limit(1))
-
-
-def full_name(unit: Unit, by_id: dict[int, Unit]) -> str:
-    """'Thôn Chợ, Xã Cẩm Bình': a unit with its commune, for telling namesakes apart."""
-    parent = by_id.get(unit.parent_id) if unit.parent_id else None
-    if unit.level == "village" and parent:
-        return f"{unit.name}, {parent.name}"
-    if unit.level == "commune" and parent:
-        return f"{unit.name}, {parent.name}"
-    return unit.name

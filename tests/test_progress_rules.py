@@ -17,13 +17,23 @@ from domain.progress import (
 )
 from domain.statuses import ChangeKind, ReportState, Status
 
-DAY = dt.date(2024, 5, 1)
-
 
 def fact(
     kind: ChangeKind, src: Status, dst: Status, state: ReportState = ReportState.CONFIRMED
 ) -> ChangeFact:
-    return ChangeFact(kind, state, src, dst, DAY)
+    return ChangeFact(kind, state, src, dst)
+
+
+def test_grouped_facts_count_like_single_ones() -> None:
+    single = [fact(ChangeKind.EXIT_POVERTY, Status.POOR, Status.OUT)] * 3 + [
+        fact(ChangeKind.FELL_BACK, Status.NEAR_POOR, Status.POOR, ReportState.PENDING)] * 2
+    grouped = [
+        ChangeFact(ChangeKind.EXIT_POVERTY, ReportState.CONFIRMED, Status.POOR, Status.OUT, 3),
+        ChangeFact(ChangeKind.FELL_BACK, ReportState.PENDING, Status.NEAR_POOR, Status.POOR, 2),
+    ]
+    for status in (Status.POOR, Status.NEAR_POOR):
+        assert build_track(status, 10, 5, grouped) == build_track(status, 10, 5, single)
+    assert build_track(Status.POOR, 10, 5, grouped).confirmed.exits == 3
 
 
 def test_net_reduction_counts_exits_minus_falls() -> None:

@@ -73,6 +73,7 @@ async def test_commune_question_does_not_grow_with_villages(
     await add_big_commune(demo_db, tmp_path)
     admin = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "admin"))
     await admin.say("/toi")  # the first message of a chat also creates its conversation row
+    await admin.say("Xã Cẩm Bình thế nào?")  # the first question loads the unit tree
     small, big, village = await statements_for(
         demo_db, admin, "/tinhhinh Xã Cẩm Bình", f"/tinhhinh {BIG}", "Thôn Chợ thế nào?"
     )
