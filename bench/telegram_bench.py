@@ -80,11 +80,11 @@ async def link_telegram(db: Database, cast: Cast) -> dict[str, int]:
 
 
 @asynccontextmanager
-async def our_bot(db: Database, base_url: str) -> AsyncIterator[None]:
-    """The real adapter (rate limiter and all) around the real dispatcher, polling."""
+async def our_bot(db: Database, base_url: str, flood_limits: bool = True) -> AsyncIterator[None]:
+    """The real adapter (rate limiter and all, unless told) around the real dispatcher."""
     registry = ChannelRegistry()
-    channel = TelegramChannel(build_application(TOKEN, base_url), Dispatcher(db), registry,
-                              poll_timeout=10)
+    application = build_application(TOKEN, base_url, flood_limits=flood_limits)
+    channel = TelegramChannel(application, Dispatcher(db), registry, poll_timeout=10)
     registry.add(channel)
     await channel.start()
     try:
