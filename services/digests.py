@@ -68,9 +68,9 @@ class Attention:
 
 
 async def progress_at(session: AsyncSession, unit: UnitInfo, share: float,
-                      as_of: dt.date) -> UnitProgress | None:
+                      as_of: dt.date, names: bool = False) -> UnitProgress | None:
     """Progress as of a date, judged against the pace due at the period's end."""
-    progress = await unit_progress(session, unit, as_of)
+    progress = await unit_progress(session, unit, as_of, names)
     if progress is not None:
         for part in [progress, *progress.villages]:
             part.expected = share

@@ -66,11 +66,12 @@ class UnitProgress:
 
 
 async def unit_progress(
-    session: AsyncSession, unit: UnitInfo, today: dt.date
+    session: AsyncSession, unit: UnitInfo, today: dt.date, names: bool = True
 ) -> UnitProgress | None:
     """Progress of a village or of any unit above (sum of its villages); None without a plan.
 
-    Households still to exit (`waiting`, with names) are loaded for a village only.
+    Households still to exit (`waiting`, with names) are loaded for a village only, and
+    only when `names` (digests show figures, reminders and answers show names).
     """
     tree = await unit_tree(session)
     village_ids = tree.villages_under(unit.id)
@@ -82,7 +83,8 @@ async def unit_progress(
     window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
     plans = await _plans(session, village_ids, year)
     facts = await _facts(session, village_ids, window)
-    waiting = await _waiting(session, village_ids, year) if unit.level == "village" else {}
+    waiting = await _waiting(session, village_ids, year) if names and unit.level == "village" \
+        else {}
     villages = [
         _village(tree.by_id[v], tree, plans.get(v), facts.get(v, []), waiting.get(v, []),
                  year, today)

@@ -46,7 +46,7 @@ async def report_reminder(session: AsyncSession, occasion: Occasion,
     share = occasion.period.share_of_year
     items = []
     for village in recipient.units:
-        progress = await progress_at(session, village, share, occasion.today)
+        progress = await progress_at(session, village, share, occasion.today, names=True)
         if progress is not None:
             pending = await _pending_households(session, village.id)
             items.append(VillageReminder(progress, [Waiting(h, h.id in pending)
@@ -86,7 +86,7 @@ async def deadline_reminder(session: AsyncSession, occasion: Occasion,
                             recipient: Recipient) -> list[Reply]:
     """The yearly report deadline is near: where each unit stands, what awaits a decision."""
     progress = [p for unit in recipient.units
-                if (p := await unit_progress(session, unit, occasion.today))]
+                if (p := await unit_progress(session, unit, occasion.today, names=False))]
     pending = await pending_in_scope(session, recipient.user)
     text = render("reminder_deadline", year=occasion.period.year,
                   deadline=occasion.send.cutoff, days_left=_days_left(occasion),
