@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold
+from domain.names import fold, sort_key
 from domain.periods import Period
 from domain.progress import Verdict
 from domain.schedule import Calendar, PlannedSend
@@ -132,7 +132,7 @@ def needs_attention(villages: list[UnitProgress]) -> list[Attention]:
                        v.near_poor_verdict is Verdict.BEHIND, v.poor.confirmed.fell_back)
              for v in villages]
     found = [a for a in found if a.poor_behind or a.near_behind or a.fell_back]
-    return sorted(found, key=lambda a: (_gap(a.village), a.village.unit.name_key))
+    return sorted(found, key=lambda a: (_gap(a.village), sort_key(a.village.unit.name)))
 
 
 def _gap(village: UnitProgress) -> float:

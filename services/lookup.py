@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold, split_title, strip_any_unit_prefix
+from domain.names import fold, sort_key, split_title, strip_any_unit_prefix
 from services.access import Scope
 from storage.idlists import among
 from storage.models import Household
@@ -32,7 +32,7 @@ def best_units(query: str, tree: UnitTree, scope: Scope) -> list[UnitNode]:
     exact = [*tree.by_key.get(folded, ()), *tree.by_key.get(bare, ()),
              *tree.by_full_key.get(folded, ())]
     found = [n for n in exact if scope.covers(n.id)] or _closest_units(folded, bare, tree, scope)
-    return sorted(set(found), key=lambda n: (LEVEL_ORDER[n.level], n.name_key, n.id))
+    return sorted(set(found), key=lambda n: (LEVEL_ORDER[n.level], sort_key(n.name), n.id))
 
 
 def _closest_units(folded: str, bare: str, tree: UnitTree, scope: Scope) -> list[UnitNode]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.names import sort_key
 from domain.roles import Role
 from domain.schedule import AUDIENCE, SendKind
 from storage.models import ChatIdentity, Unit, UnitPlan, User, UserScope
@@ -65,9 +66,9 @@ class _Planned:
         start = self.tree.children.get(None, []) if user.role == Role.ADMIN.value else roots
         villages = [by_id[i] for i in self.tree.descendants(start) if i in self.planned]
         if user.role != Role.COMMUNE_LEADER.value:
-            return sorted(villages, key=lambda u: u.name_key)
+            return sorted(villages, key=lambda u: sort_key(u.name))
         communes = {by_id[v.parent_id] for v in villages if v.parent_id is not None}
-        return sorted((c for c in communes if c.level == "commune"), key=lambda u: u.name_key)
+        return sorted((c for c in communes if c.level == "commune"), key=lambda u: sort_key(u.name))
 
 
 async def planned_villages(session: AsyncSession, year: int) -> set[int]:

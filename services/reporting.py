@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold, nfc
+from domain.names import fold, nfc, sort_key
 from domain.roles import CAN_REPORT
 from domain.statuses import ChangeKind, ReportState, Status, allowed_changes, status_after
 from services.access import scope_of
@@ -61,7 +61,8 @@ async def household_choices(session: AsyncSession, village_id: int, year: int) -
     )
     found = list((await session.scalars(query)).all())
     ids = set((await session.scalars(registered)).all())
-    return sorted(found, key=lambda h: (h.id not in ids, h.status != Status.POOR.value, h.name_key))
+    return sorted(found, key=lambda h: (h.id not in ids, h.status != Status.POOR.value,
+                                        sort_key(h.head_name)))
 
 
 async def pending_of(session: AsyncSession, household_id: int) -> StatusChange | None:
