@@ -12,8 +12,15 @@ from domain.names import sort_key
 from storage.db import Database
 from storage.models import Household, Unit
 
-ORDER = ["a", "à", "ả", "ã", "á", "ạ", "An", "Ánh", "Ăn", "Âu", "Bình", "Dung", "Đào", "On", "Ôn", "Ơn", "Uyên", "Ưng", "Xuân", "Yến"]
-SYLLABLES = ["Nguyễn", "Văn", "Thị", "Đức", "Đình", "Ánh", "Ân", "Ấn", "Ăng", "Ơn", "Ôn", "Ưng", "Ứng", "Hùng", "Hưng", "Hường", "Hương", "Thuý", "Thúy", "Dũng", "Dung", "Đông", "Động", "Cường", "Tuấn", "Tuân", "Sửu", "Đéc", "Gang", "Lê", "Lệ", "Ly", "Lý", "Mai", "Mại"]
+ORDER = [
+    "a", "à", "ả", "ã", "á", "ạ", "An", "Ánh", "Ăn", "Âu", "Bình", "Dung", "Đào", "On", "Ôn",
+    "Ơn", "Uyên", "Ưng", "Xuân", "Yến",
+]
+SYLLABLES = [
+    "Nguyễn", "Văn", "Thị", "Đức", "Đình", "Ánh", "Ân", "Ấn", "Ăng", "Ơn", "Ôn", "Ưng", "Ứng",
+    "Hùng", "Hưng", "Hường", "Hương", "Thuý", "Thúy", "Dũng", "Dung", "Đông", "Động", "Cường",
+    "Tuấn", "Tuân", "Sửu", "Đéc", "Gang", "Lê", "Lệ", "Ly", "Lý", "Mai", "Mại",
+]
 
 
 def test_alphabet_then_tones_then_case() -> None:
