@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
 
 
+@lru_cache(maxsize=4096)  # Babel parses the pattern each call; answers repeat small numbers
 def number(value: int | float | None) -> str:
     """1856 -> '1.856'; None -> '?'."""
     if value is None:
@@ -14,6 +17,7 @@ def number(value: int | float | None) -> str:
     return str(format_decimal(value, format="#,##0", locale=LOCALE))
 
 
+@lru_cache(maxsize=4096)
 def percent(share: float | None, digits: int = 2) -> str:
     """0.1383 -> '13,83%'; None -> '?'."""
     if share is None:
