@@ -21,14 +21,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app import App
 from bot.settings import Settings
 from domain.periods import Period
-from domain.schedule import Calendar, PlannedSend, SendKind, due_sends
+from domain.schedule import DIGESTS, Calendar, PlannedSend, SendKind, due_sends
 from services.broadcast import Broadcaster, DeliveryPolicy, Registry
 from services.deliveries import Run, run_sends
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 PROCESS_TOKEN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-DIGESTS = (SendKind.OFFICER_DIGEST, SendKind.LEADER_DIGEST)
 
 
 def utc_now() -> dt.datetime:

@@ -15,10 +15,10 @@ from bot.app import App, build
 from bot.channels.console import render_reply
 from bot.cli_admin import EVERYTHING
 from domain.periods import Period, parse_period
-from domain.schedule import Calendar, PlannedSend, SendKind, planned_sends, upcoming_sends
+from domain.schedule import DIGESTS, Calendar, PlannedSend, SendKind, planned_sends, upcoming_sends
 from handlers.messages import Reply
 from handlers.render import render
-from scheduler import DIGESTS, calendar_of, send_period
+from scheduler import calendar_of, send_period
 from services.deliveries import compose
 from services.digests import Occasion
 from services.lookup import best_units

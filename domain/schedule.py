@@ -18,15 +18,18 @@ class SendKind(StrEnum):
     NUDGE = "nudge"  # village heads who reported nothing in the quarter
     OFFICER_DIGEST = "officer_digest"  # officers, after the cut-off: their villages
     LEADER_DIGEST = "leader_digest"  # commune leaders: commune, chart and workbook
+    AREA_DIGEST = "area_digest"  # district and province officers: communes, workbook
     REVIEW = "review"  # the annual household review window opens
     DEADLINE = "deadline"  # the yearly report deadline is near
 
 
+DIGESTS = (SendKind.OFFICER_DIGEST, SendKind.LEADER_DIGEST, SendKind.AREA_DIGEST)
 AUDIENCE: dict[SendKind, frozenset[Role]] = {
     SendKind.REMINDER: frozenset({Role.VILLAGE_HEAD}),
     SendKind.NUDGE: frozenset({Role.VILLAGE_HEAD}),
     SendKind.OFFICER_DIGEST: frozenset({Role.OFFICER}),
     SendKind.LEADER_DIGEST: frozenset({Role.COMMUNE_LEADER}),
+    SendKind.AREA_DIGEST: frozenset({Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}),
     SendKind.REVIEW: frozenset({Role.VILLAGE_HEAD, Role.OFFICER, Role.COMMUNE_LEADER}),
     SendKind.DEADLINE: frozenset({Role.OFFICER, Role.COMMUNE_LEADER}),
 }
@@ -91,7 +94,7 @@ def planned_sends(year: int, cal: Calendar) -> list[PlannedSend]:
                                      closing, cutoff))
         due = cal.at(cutoff + dt.timedelta(days=cal.digest_delay_days))
         expires = due + dt.timedelta(days=cal.catch_up_days)
-        for kind in (SendKind.OFFICER_DIGEST, SendKind.LEADER_DIGEST):
+        for kind in DIGESTS:
             sends.append(PlannedSend(kind, report_period(quarter), due, expires, cutoff))
     whole = Period(PeriodKind.YEAR, year)
     review_end = dt.date(year, *cal.review_end)

@@ -38,6 +38,7 @@ COMPOSERS: dict[SendKind, Composer] = {
     SendKind.NUDGE: reminders.nudge,
     SendKind.OFFICER_DIGEST: digests.officer_digest,
     SendKind.LEADER_DIGEST: digests.leader_digest,
+    SendKind.AREA_DIGEST: digests.area_digest,
     SendKind.REVIEW: reminders.review_reminder,
     SendKind.DEADLINE: reminders.deadline_reminder,
 }

@@ -1,4 +1,5 @@
-"""Digests after a cut-off: officers (their villages, pending first) and commune leaders."""
+"""Digests after a cut-off: officers (their villages, pending first), commune leaders, and
+district and province officers (their communes)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from services.recipients import Recipient
 from services.workbook import ChangeRow, summary_workbook
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
-from storage.unit_tree import UnitInfo
+from storage.unit_tree import UnitInfo, unit_tree
 
 PENDING_SHOWN = 5
 RANK = [Verdict.MET, Verdict.AHEAD, Verdict.ON_PACE, Verdict.BEHIND, Verdict.NO_TARGET]
@@ -118,6 +119,38 @@ async def commune_digest(session: AsyncSession, progress: UnitProgress,
     return Reply(text, buttons=buttons, image=village_chart(progress, ranked, occasion.period),
                  document=(f"{name}.xlsx", summary_workbook(progress, ranked, changes,
                                                             occasion.period)))
+
+
+async def area_digest(session: AsyncSession, occasion: Occasion,
+                      recipient: Recipient) -> list[Reply]:
+    """District and province officers: the area's total, its communes by pace, a workbook."""
+    share, tree = occasion.period.share_of_year, await unit_tree(session)
+    replies = []
+    for area in recipient.units:
+        total = await progress_at(session, area, share, occasion.as_of)
+        if total is None:
+            continue
+        communes = [tree.by_id[i] for i in sorted(tree.descendants([area.id]))
+                    if tree.by_id[i].level == "commune"]
+        parts = [p for c in communes if (p := await progress_at(session, c, share, occasion.as_of))]
+        replies.append(await _area_reply(session, total, rank(parts), occasion))
+    return replies
+
+
+async def _area_reply(session: AsyncSession, total: UnitProgress, ranked: list[UnitProgress],
+                      occasion: Occasion) -> Reply:
+    behind = [p for p in ranked if Verdict.BEHIND in (p.poor_verdict, p.near_poor_verdict)]
+    text = render("digest_area", p=total, period=occasion.period, ranked=ranked,
+                  behind=sorted(behind, key=lambda p: (_gap(p), sort_key(p.unit.name))),
+                  late=occasion.late)
+    changes = await changes_between(session, [v.unit.id for v in total.villages],
+                                    occasion.period.start(occasion.cal.cutoff_day),
+                                    occasion.as_of)
+    name = render("digest_labels", key="file", stem=fold(total.unit.name).replace(" ", "-"),
+                  period=occasion.period)
+    workbook = summary_workbook(total, ranked, changes, occasion.period,
+                                parts=render("digest_labels", key="xlsx.area_first_header"))
+    return Reply(text, document=(f"{name}.xlsx", workbook))
 
 
 def rank(villages: list[UnitProgress]) -> list[UnitProgress]:

@@ -14,6 +14,8 @@ from domain.schedule import AUDIENCE, SendKind
 from storage.models import ChatIdentity, Unit, UnitPlan, User, UserScope
 from storage.unit_tree import UnitNode, UnitTree, unit_tree
 
+AREA_ROLES = (Role.DISTRICT_OFFICER.value, Role.PROVINCE_OFFICER.value)
+
 
 @dataclass
 class Recipient:
@@ -61,8 +63,13 @@ class _Planned:
         self.planned = {i for i in planned if (node := tree.get(i)) and node.level == "village"}
 
     def units_of(self, user: User, roots: set[int]) -> list[UnitNode]:
-        """The villages (or, for a commune leader, the communes) a user covers with plans."""
+        """The villages a user covers with plans; communes for a commune leader; their own
+        district or province for district and province officers."""
         by_id = self.tree.by_id
+        if user.role in AREA_ROLES:
+            return sorted((by_id[r] for r in roots if r in by_id and
+                           any(i in self.planned for i in self.tree.descendants([r]))),
+                          key=lambda u: sort_key(u.name))
         start = self.tree.children.get(None, []) if user.role == Role.ADMIN.value else roots
         villages = [by_id[i] for i in self.tree.descendants(start) if i in self.planned]
         if user.role != Role.COMMUNE_LEADER.value:

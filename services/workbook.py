@@ -49,15 +49,19 @@ class ChangeRow:
 
 
 def summary_workbook(progress: UnitProgress, ranked: list[UnitProgress],
-                     changes: list[ChangeRow], period: Period) -> bytes:
-    """XLSX bytes: sheet of figures (villages in rank order, then the total), sheet of changes."""
+                     changes: list[ChangeRow], period: Period, parts: str | None = None) -> bytes:
+    """XLSX bytes: sheet of figures (villages in rank order, then the total), sheet of changes.
+
+    `parts` names the first column when the rows are not villages (communes of a district).
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = _label("xlsx.summary")
     sheet.append([_label("xlsx.title", unit=progress.unit.name, period=period,
                          as_of=progress.as_of)])
     sheet["A1"].font = Font(bold=True, size=13)
-    _header(sheet, _label("xlsx.summary_headers").split("|"))
+    headers = _label("xlsx.summary_headers").split("|")
+    _header(sheet, [parts or headers[0], *headers[1:]])
     for village in ranked:
         sheet.append(_figures(village.unit.name, village))
     sheet.append(_figures(_label("xlsx.total"), progress))

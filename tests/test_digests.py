@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.image import imread
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.cli import main
 from domain.periods import parse_period
@@ -27,6 +28,8 @@ from services.deliveries import compose
 from services.digests import Occasion
 from services.recipients import recipients
 from storage.db import Database
+from storage.models import Unit
+from storage.people import add_scope, create_user
 from tests.delivery_fakes import report_exit, vn
 from tests.helpers import Chat, login
 
@@ -155,3 +158,38 @@ def test_cli_preview_writes_chart_and_workbook(sqlite_templates: dict[str, Path]
     assert result.exit_code == 0, result.output
     assert "Xã Cẩm Bình" in result.output and "chưa liên kết Telegram/Zalo" in result.output
     assert {p.suffix for p in out.iterdir()} == {".png", ".xlsx"}
+
+
+async def add_area_officer(db: Database, name: str, role: str, unit_name: str) -> None:
+    """A district or province officer over the unit named (the demo has none)."""
+    async with db.session() as session, session.begin():
+        unit = await session.scalar(select(Unit).where(Unit.name == unit_name))
+        assert unit is not None
+        user = await create_user(session, "Ông", name, role, "test", None)
+        await add_scope(session, user, unit.id, "test", None)
+
+
+async def test_district_and_province_officers_get_their_communes(demo_db: Database) -> None:
+    await add_area_officer(demo_db, "Lê Văn Huyện", "district_officer", "Huyện Cẩm Thủy")
+    await add_area_officer(demo_db, "Lê Văn Tỉnh", "province_officer", "Tỉnh Thanh Hóa")
+    await report_exit(demo_db, "pham thi dec", dt.date(2024, 8, 20), confirm=True,
+                      at=vn(2024, 8, 20, 9))
+    [district] = await composed(demo_db, SendKind.AREA_DIGEST, "2024-Q3", "Lê Văn Huyện")
+    lines = district.text.splitlines()
+    assert lines[0] == "Huyện Cẩm Thủy – quý 3/2024 (đến 30/09/2024)"
+    assert lines[1] == "Giảm nghèo: 1/23 – chậm tiến độ; theo tiến độ cần khoảng 17 hộ (75%)."
+    assert "1 xã có kế hoạch: 0 đạt hoặc vượt tiến độ, 0 đúng tiến độ, 1 chậm tiến độ" \
+        " giảm nghèo." in lines
+    assert "Chậm tiến độ (1 xã): Xã Cẩm Bình – nghèo 1/23, cận nghèo 0/35." in lines
+    assert district.document is not None and district.image is None
+    book = load_workbook(io.BytesIO(district.document[1]))
+    rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert rows[0][0] == "Xã/Phường" and rows[1][0] == "Xã Cẩm Bình"
+    assert rows[1][2:5] == (67, 23, 1) and rows[2][0] == "Tổng cộng (tính từ các thôn)"
+    [change] = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert change[3] == "Bà Phạm Thị Đéc"  # the officer's role covers the village
+    [province] = await composed(demo_db, SendKind.AREA_DIGEST, "2024-Q3", "Lê Văn Tỉnh")
+    assert province.text.startswith("Tỉnh Thanh Hóa – quý 3/2024")
+    async with demo_db.session() as session:
+        others = await recipients(session, SendKind.AREA_DIGEST, 2024)
+    assert sorted(r.user.name for r in others) == ["Lê Văn Huyện", "Lê Văn Tỉnh"]
