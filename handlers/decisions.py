@@ -120,13 +120,13 @@ async def list_pending(ctx: Context, _argument: str) -> list[Reply]:
     """/cho: reports awaiting this officer's decision, each with its buttons."""
     assert ctx.user is not None
     pending = await decision_cases.pending_in_scope(ctx.session, ctx.user)
-    if not pending:
+    if not pending.count:
         return [ctx.reply("pending_none")]
-    related = await decision_cases.load_related(ctx.session, pending[:10])  # no query per line
-    lines = [await _describe(ctx, change) for change in pending[:10]]
+    related = await decision_cases.load_related(ctx.session, pending.oldest)  # no query per line
+    lines = [await _describe(ctx, change) for change in pending.oldest]
     del related
-    buttons = [row for change in pending[:10] for row in _decision_buttons(change, numbered=True)]
-    return [ctx.reply("pending_list", buttons=buttons, count=len(pending), lines=lines)]
+    buttons = [row for change in pending.oldest for row in _decision_buttons(change, numbered=True)]
+    return [ctx.reply("pending_list", buttons=buttons, count=pending.count, lines=lines)]
 
 
 def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.roles import CAN_CONFIRM, Role
@@ -170,13 +171,27 @@ async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdent
     return list((await session.scalars(query)).all())
 
 
-async def pending_in_scope(session: AsyncSession, user: User) -> list[StatusChange]:
-    """Reports awaiting a decision in the villages this user covers, oldest first."""
+@dataclass(frozen=True)
+class Pending:
+    """How many reports await a decision in a user's villages, and the oldest of them."""
+
+    count: int
+    oldest: list[StatusChange]
+
+
+async def pending_in_scope(session: AsyncSession, user: User, shown: int = 10) -> Pending:
+    """Reports awaiting a decision in the villages this user covers: the count, the oldest.
+
+    Only `shown` reports are loaded: a national officer may have hundreds of thousands.
+    """
     scope = await scope_of(session, user)
-    query = select(StatusChange).where(StatusChange.state == ReportState.PENDING.value)
+    where = [StatusChange.state == ReportState.PENDING.value]
     if not scope.everything:
-        query = query.where(among(StatusChange.village_id, scope.unit_ids))
-    return list((await session.scalars(query.order_by(StatusChange.id))).all())
+        where.append(among(StatusChange.village_id, scope.unit_ids))
+    count = await session.scalar(select(func.count()).select_from(StatusChange).where(*where))
+    oldest = await session.scalars(select(StatusChange).where(*where)
+                                   .order_by(StatusChange.id).limit(shown))
+    return Pending(count or 0, list(oldest.all()))
 
 
 async def load_related(session: AsyncSession, changes: list[StatusChange]) -> list[object]:

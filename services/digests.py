@@ -84,10 +84,10 @@ async def officer_digest(session: AsyncSession, occasion: Occasion,
     share = occasion.period.share_of_year
     villages = [p for unit in recipient.units
                 if (p := await progress_at(session, unit, share, occasion.as_of))]
-    pending = await pending_in_scope(session, recipient.user)
-    lines = [await describe_change(session, change) for change in pending[:PENDING_SHOWN]]
+    pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN)
+    lines = [await describe_change(session, change) for change in pending.oldest]
     text = render("digest_officer", period=occasion.period, as_of=occasion.as_of,
-                  villages=villages, pending_count=len(pending), pending_lines=lines,
+                  villages=villages, pending_count=pending.count, pending_lines=lines,
                   expected=share, late=occasion.late)
     return [Reply(text)]
 

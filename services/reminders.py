@@ -87,10 +87,10 @@ async def deadline_reminder(session: AsyncSession, occasion: Occasion,
     """The yearly report deadline is near: where each unit stands, what awaits a decision."""
     progress = [p for unit in recipient.units
                 if (p := await unit_progress(session, unit, occasion.today, names=False))]
-    pending = await pending_in_scope(session, recipient.user)
+    pending = await pending_in_scope(session, recipient.user, shown=0)
     text = render("reminder_deadline", year=occasion.period.year,
                   deadline=occasion.send.cutoff, days_left=_days_left(occasion),
-                  progress=progress, pending_count=len(pending))
+                  progress=progress, pending_count=pending.count)
     return [Reply(text)]
 
 

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.router import Dispatcher
+from services.decisions import pending_in_scope
 from storage.db import Database
-from storage.models import AuditEvent, Household, StatusChange
+from storage.models import AuditEvent, Household, StatusChange, User
 from tests.helpers import Chat, FixedClock, login, outbox
 
 
@@ -307,3 +308,28 @@ async def test_control_characters_are_dropped_not_fatal(people: dict[str, Chat],
     await head.say("hộ ông " + "Nguyễn " * 60 + "tái nghèo")
     await head.press("Thêm hộ mới")
     assert "gõ tên chủ hộ" in head.text  # too long to be a name: asked again
+
+
+async def test_pending_list_counts_all_and_loads_only_the_oldest(
+    people: dict[str, Chat], demo_db: Database
+) -> None:
+    """/cho and digests load a few reports, however many wait; the count covers them all."""
+    async with demo_db.session() as session:
+        village = (await household(demo_db, "pham thi dec")).village_id
+        rows = (await session.execute(select(Household.head_name, Household.status).where(
+            Household.village_id == village, Household.status.in_(["poor", "near_poor"]))
+            .order_by(Household.id))).all()
+    names = [name for name, _ in rows]
+    for name, status in rows:
+        change = "thoát nghèo" if status == "poor" else "thoát cận nghèo"
+        await people["head"].say(f"hộ {name} {change}")
+        await people["head"].say("1")
+    async with demo_db.session() as session:
+        officer = await session.scalar(select(User).where(User.name == "Đỗ Thị Nga"))
+        assert officer is not None
+        pending = await pending_in_scope(session, officer, shown=3)
+    assert pending.count == len(names) == 10
+    assert [c.id for c in pending.oldest] == [1, 2, 3]
+    await people["officer"].say("/cho")
+    assert people["officer"].text.startswith("Có 10 báo cáo đang chờ xác nhận:")
+    assert people["officer"].text.count("Báo cáo số") == 10
