@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-from bot.channels.base import ChannelRegistry
+from bot.channels.base import ChannelRegistry, MaybeDelivered
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,22 @@ def numbered(reply: Reply) -> str:
     lines = [reply.text]
     lines += [f"{n}. {button.label}" for n, button in enumerate(reply.flat_buttons(), start=1)]
     return "\n".join(lines)
+
+
+async def send_parts(channel: str, parts: list[Callable[[], Awaitable[Any]]]) -> None:
+    """Send the parts of one reply (chart, text pieces, file) in order.
+
+    Once a part went out, a later failure raises MaybeDelivered: sending the whole reply
+    again (a 429 waited out, a ledger retry) would double what already arrived.
+    """
+    for number, part in enumerate(parts):
+        try:
+            await part()
+        except Exception as error:
+            if number == 0:
+                raise
+            raise MaybeDelivered(f"{channel}: part {number + 1} of {len(parts)} failed: "
+                                 f"{type(error).__name__}") from error
 
 
 async def deliver(sender: Sender, registry: ChannelRegistry, chat_id: str,

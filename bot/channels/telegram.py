@@ -10,7 +10,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram import error as tg_error
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
@@ -18,7 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
-from bot.channels.common import deliver, numbered, split_text
+from bot.channels.common import deliver, numbered, send_parts, split_text
 from handlers.messages import IncomingMessage, Reply
 from handlers.render import render
 from handlers.router import Dispatcher
@@ -28,49 +36,61 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT = 4096, 1024, 64
+ID_LIMIT = 2**63 - 1  # Telegram's ids fit in 52 bits: a larger one is a malformed update
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 T = TypeVar("T")
 
 
-def build_application(token: str, base_url: str, rate_retries: int = 3,
-                      flood_limits: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The PTB Application: configurable Bot API server, flood limits, bounded timeouts.
-
-    `flood_limits=False` only for benchmarks measuring the handling cost alone.
-    """
+def build_application(token: str, base_url: str,
+                      rate_retries: int = 3) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB Application: configurable Bot API server, flood limits, bounded timeouts."""
     file_url = base_url.removesuffix("/bot") + "/file/bot" if base_url.endswith("/bot") \
         else base_url
-    builder = (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
-               .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
-               .get_updates_request(HTTPXRequest(read_timeout=15)))
-    if flood_limits:
-        return builder.rate_limiter(AIORateLimiter(max_retries=rate_retries)).build()
-    return builder.build()
+    return (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
+            .rate_limiter(AIORateLimiter(max_retries=rate_retries))
+            .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
+            .get_updates_request(HTTPXRequest(read_timeout=15))
+            .build())
 
 
 def to_incoming(update: Update) -> IncomingMessage | None:
-    """A Telegram update as a neutral message; None for updates the bot ignores."""
-    key = str(update.update_id)
+    """A Telegram update as a neutral message; None for updates the bot ignores or cannot
+    read (no sender, ids that are not Telegram's 64-bit numbers)."""
+    key = _id(update.update_id)
     if (query := update.callback_query) is not None:
-        chat = query.message.chat if query.message else None
-        return IncomingMessage(
-            channel=CHANNEL, chat_id=str(chat.id if chat else query.from_user.id),
-            user_id=str(query.from_user.id), button=query.data or "", update_key=key,
-            private=chat is None or chat.type == ChatType.PRIVATE,
-            user_name=query.from_user.full_name)
+        return _pressed(query, key)
     message = update.message
-    if message is None or message.from_user is None or message.from_user.is_bot:
+    if key is None or message is None or message.chat is None or message.from_user is None \
+            or message.from_user.is_bot:
         return None
+    chat_id, user_id = _id(message.chat.id), _id(message.from_user.id)
     private = message.chat.type == ChatType.PRIVATE
-    text = message.text or message.caption or ""
-    photo = message.photo[-1].file_id if message.photo else None
-    if not private and not _for_the_bot(message):
+    if chat_id is None or user_id is None or (not private and not _for_the_bot(message)):
         return None  # group chatter is not for the bot, even with privacy mode off
+    photo = (_text(message.photo[-1].file_id) or None) if message.photo else None
     return IncomingMessage(
-        channel=CHANNEL, chat_id=str(message.chat.id), user_id=str(message.from_user.id),
-        text=text, photo=photo, sent_at=message.date, update_key=key, private=private,
-        user_name=message.from_user.full_name)
+        channel=CHANNEL, chat_id=chat_id, user_id=user_id,
+        text=_text(message.text) or _text(message.caption), photo=photo, sent_at=message.date,
+        update_key=key, private=private, user_name=_text(message.from_user.full_name) or None)
+
+
+def _pressed(query: CallbackQuery, key: str | None) -> IncomingMessage | None:
+    """A button press; in its message's chat, or the presser's own for inline messages."""
+    user_id = _id(query.from_user.id) if query.from_user is not None else None
+    chat: Chat | None = None
+    if query.message is None:  # a button under an inline message
+        chat_id = user_id
+    elif (chat := query.message.chat) is not None:
+        chat_id = _id(chat.id)
+    else:
+        chat_id = None
+    if key is None or user_id is None or chat_id is None:
+        return None
+    return IncomingMessage(
+        channel=CHANNEL, chat_id=chat_id, user_id=user_id, button=_text(query.data),
+        update_key=key, private=chat is None or chat.type == ChatType.PRIVATE,
+        user_name=_text(query.from_user.full_name) or None)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -126,8 +146,16 @@ class TelegramChannel:
         await self.application.shutdown()
 
     async def receive(self, data: dict[str, Any]) -> None:
-        """An update from the webhook: queued like a polled one (answered in order)."""
-        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        """An update from the webhook: queued like a polled one (answered in order).
+
+        One whose chat or user id is no Telegram id is refused (ValueError: the web server
+        answers 400): python-telegram-bot would stop fetching updates when it hashes the id.
+        """
+        update = Update.de_json(data, self.application.bot)
+        for found in (update.effective_chat, update.effective_user):
+            if found is not None and _id(found.id) is None:
+                raise ValueError("malformed update: a chat or user id that is no Telegram id")
+        await self.application.update_queue.put(update)
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer the button spinner, run the dispatcher, send the replies."""
@@ -148,7 +176,7 @@ class TelegramChannel:
         """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone, a
         timeout after the request went out MaybeDelivered."""
         try:
-            await self._send_reply(chat_id, reply)
+            await send_parts(CHANNEL, self._parts(chat_id, reply))
         except tg_error.TimedOut as error:
             if _not_taken(error):
                 raise
@@ -164,24 +192,27 @@ class TelegramChannel:
                 raise RecipientGone(CHANNEL) from error
             raise
 
-    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
-        """Text in pieces under 4,096 characters with inline buttons, then photo, then file."""
+    def _parts(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
+        """The sends of a reply: photo (the text as its caption when short), text in pieces
+        under 4,096 characters with the inline buttons on the last, then the file."""
         bot, markup = self.application.bot, keyboard(reply)
         text = reply.text if markup or not reply.buttons else numbered(reply)
         pieces = split_text(text, TEXT_LIMIT)
+        calls: list[Callable[[], Awaitable[Any]]] = []
         if reply.image is not None and len(text) <= CAPTION_LIMIT:
-            await self._send(lambda: bot.send_photo(chat_id, reply.image, caption=text,
-                                                    reply_markup=markup))
+            calls.append(functools.partial(bot.send_photo, chat_id, reply.image, caption=text,
+                                           reply_markup=markup))
             pieces = []
         elif reply.image is not None:
-            await self._send(lambda: bot.send_photo(chat_id, reply.image))
+            calls.append(functools.partial(bot.send_photo, chat_id, reply.image))
         for number, piece in enumerate(pieces, start=1):
             buttons = markup if number == len(pieces) else None
-            await self._send(functools.partial(bot.send_message, chat_id, piece,
-                                               reply_markup=buttons))
+            calls.append(functools.partial(bot.send_message, chat_id, piece,
+                                           reply_markup=buttons))
         if reply.document is not None:
             name, content = reply.document
-            await self._send(lambda: bot.send_document(chat_id, content, filename=name))
+            calls.append(functools.partial(bot.send_document, chat_id, content, filename=name))
+        return [functools.partial(self._send, call) for call in calls]
 
     async def _send(self, call: Callable[[], Awaitable[T]]) -> T:
         """Retry a send only when Telegram surely did not take it (never a double message).
@@ -210,7 +241,19 @@ def _for_the_bot(message: Message) -> bool:
     """In a group: a command, or an answer to one of the bot's messages."""
     replied = message.reply_to_message
     from_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
-    return (message.text or "").startswith("/") or from_bot
+    return _text(message.text).startswith("/") or from_bot
+
+
+def _id(value: object) -> str | None:
+    """A Telegram id (update, chat, user) as text; None when it is not a 64-bit number."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > ID_LIMIT:
+        return None
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """A text field as sent; a value of another type (a malformed update) counts as none."""
+    return value if isinstance(value, str) else ""
 
 
 def _not_taken(error: NetworkError) -> bool:

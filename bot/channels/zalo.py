@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
-from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
-from bot.channels.common import deliver, numbered, split_text
-from bot.channels.zalo_api import ZaloApi, ZaloApiError
+from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
+from bot.channels.common import deliver, numbered, send_parts, split_text
+from bot.channels.zalo_api import NOT_SENT, ZaloApi, ZaloApiError
 from bot.web import MediaStore
 from handlers.messages import IncomingMessage, Reply
 from handlers.render import render
@@ -25,31 +27,50 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT = 2000
 GONE_CODES = {403}  # assumed: Zalo's answer when the person blocked or left the bot
 TEXT, IMAGE = "message.text.received", "message.image.received"
+ID_LIMIT, KEY_LIMIT = 64, 99  # the longest chat id and message id the database keeps
 
 
 def to_incoming(update: dict[str, Any]) -> IncomingMessage | None:
-    """A Zalo update as a neutral message; None for what the bot does not answer."""
-    message = update.get("message") or {}
-    sender, chat = message.get("from") or {}, message.get("chat") or {}
-    if not sender.get("id") or not chat.get("id") or sender.get("is_bot"):
+    """A Zalo update as a neutral message; None for what the bot does not answer or cannot
+    read (not an object, no sender, ids too long to keep)."""
+    update = _fields(update)  # polling hands on whatever getUpdates returned
+    message = _fields(update.get("message"))
+    sender, chat = _fields(message.get("from")), _fields(message.get("chat"))
+    user_id, chat_id = _id(sender.get("id"), ID_LIMIT), _id(chat.get("id"), ID_LIMIT)
+    if user_id is None or chat_id is None or sender.get("is_bot"):
         return None
     private = chat.get("chat_type", "PRIVATE") != "GROUP"
     event, text = update.get("event_name"), str(message.get("text") or "")
     if not private and (event != TEXT or not text.startswith("/")):
         return None  # in a group only commands are for the bot (like Telegram's privacy mode)
     photo = (message.get("photo_url") or message.get("photo")) if event == IMAGE else None
-    key = message.get("message_id")
+    key = _id(message.get("message_id"), KEY_LIMIT)
+    name = sender.get("display_name") or sender.get("name")
     return IncomingMessage(
-        channel=CHANNEL, chat_id=str(chat["id"]), user_id=str(sender["id"]),
+        channel=CHANNEL, chat_id=chat_id, user_id=user_id,
         text=text or str(message.get("caption") or "") if event in (TEXT, IMAGE) else "",
-        photo=photo, sent_at=_sent_at(message.get("date")),
+        photo=photo if isinstance(photo, str) else None, sent_at=_sent_at(message.get("date")),
         update_key=f"m{key}" if key else None, private=private,
-        user_name=sender.get("display_name") or sender.get("name"))
+        user_name=name if isinstance(name, str) else None)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """An object of the update; anything else (a malformed update) reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _id(value: Any, limit: int) -> str | None:
+    """An id as text (Zalo sends hex strings); None when missing or too long to keep."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
+    return text if 0 < len(text) <= limit else None
 
 
 def _sent_at(millis: Any) -> dt.datetime:
     if isinstance(millis, int | float) and millis > 0:
-        return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
+        with contextlib.suppress(ValueError, OverflowError, OSError):
+            return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
     return dt.datetime.now(dt.UTC)
 
 
@@ -110,7 +131,7 @@ class ZaloChannel:
             try:
                 await self.handle(update)
             except Exception:
-                log.exception("zalo update failed event=%s", update.get("event_name"))
+                log.exception("zalo update failed event=%s", _fields(update).get("event_name"))
             finally:
                 self.queue.task_done()
 
@@ -125,24 +146,31 @@ class ZaloChannel:
         await deliver(self, self.registry, incoming.chat_id, replies)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone."""
+        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone, a
+        timeout after the request went out (or a later part failing) MaybeDelivered."""
         try:
-            await self._send_reply(chat_id, reply)
+            await send_parts(CHANNEL, self._parts(chat_id, reply))
         except ZaloApiError as error:
             if error.code == 429:
                 raise RetryAfter(error.retry_after or 1.0) from error
             if error.code in GONE_CODES:
                 raise RecipientGone(CHANNEL) from error
             raise
+        except httpx.TransportError as error:
+            if isinstance(error, NOT_SENT):
+                raise  # never reached Zalo: safe to send again
+            raise MaybeDelivered(CHANNEL) from error
 
-    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
+    def _parts(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
         """Text (menus numbered) in pieces under 2,000 characters; a photo by link if we can."""
         text = numbered(reply)
         if reply.image is not None and self.media is None:
             text += "\n" + render("channel_no_image")
         if reply.document is not None:
             text += "\n" + render("channel_no_file", name=reply.document[0])
+        parts: list[Callable[[], Awaitable[Any]]] = []
         if reply.image is not None and self.media is not None:
-            await self.api.send_photo(chat_id, self.media.put(reply.image))
-        for piece in split_text(text, TEXT_LIMIT):
-            await self.api.send_message(chat_id, piece)
+            parts.append(functools.partial(self.api.send_photo, chat_id,
+                                           self.media.put(reply.image)))
+        return parts + [functools.partial(self.api.send_message, chat_id, piece)
+                        for piece in split_text(text, TEXT_LIMIT)]

@@ -2,7 +2,7 @@
 
 It records every call, answers the methods a subclass implements, fails on demand
 (429 with retry_after, 5xx) or at random (`flaky`), and holds long polls until an update
-is pushed.
+is pushed. `FlakyNetwork` stands between the bot and a fake: calls that never reach it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
@@ -29,6 +30,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     accepted: bool = True
+    late: bool = False  # answered after the bot's read timeout (a `flaky` "timeout" or "lost")
 
 
 class _Handler(RequestHandler):
@@ -63,7 +65,8 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.delays: dict[str, float] = {}
-        self.flakiness: tuple[random.Random, float, frozenset[str], float] | None = None
+        self.flakiness: tuple[random.Random, float, frozenset[str], float, tuple[str, ...]] \
+            | None = None
         self.wakeup = asyncio.Event()
         self.closed = False
         self._server: HTTPServer | None = None
@@ -98,45 +101,57 @@ class FakeBotApi:
         self.delays[method] = seconds
 
     def flaky(self, rate: float, methods: frozenset[str], seed: int = 6,
-              late_answer: float = 0.5) -> None:
-        """Fail `rate` of the calls of `methods` at random: a third each 429, 5xx, and a
-        timeout (the call is taken, but answered after `late_answer` s, past the client's
-        read timeout: the bot cannot know it landed)."""
-        self.flakiness = (random.Random(seed), rate, methods, late_answer)
+              late_answer: float = 0.5,
+              kinds: tuple[str, ...] = ("429", "5xx", "timeout")) -> None:
+        """Fail `rate` of the calls of `methods` at random, evenly among `kinds`: "429", "5xx"
+        (refused), "timeout" (taken, but answered after `late_answer` s, past the client's
+        read timeout: the bot cannot know it landed), "lost" (the platform hangs before it
+        records the message, then drops it: the bot cannot tell it from "timeout")."""
+        self.flakiness = (random.Random(seed), rate, methods, late_answer, kinds)
 
-    def _random_failure(self, call: Call) -> tuple[int, dict[str, Any]] | float | None:
-        """An injected error answer, a delay for a late answer, or None."""
+    def _random_failure(self, call: Call) -> tuple[str, Any] | None:
+        """None, or how this call fails: ("refuse", (status, body)), ("timeout", seconds) or
+        ("lost", seconds)."""
         if self.flakiness is None or call.method not in self.flakiness[2]:
             return None
-        rng, rate, _, late_answer = self.flakiness
+        rng, rate, _, late_answer, kinds = self.flakiness
         if rng.random() >= rate:
             return None
-        kind = rng.choice(("429", "5xx", "timeout"))
-        if kind == "timeout":
-            return late_answer
+        kind = rng.choice(kinds)
+        if kind in ("timeout", "lost"):
+            return kind, late_answer
         status = 429 if kind == "429" else rng.choice((500, 502, 503))
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": "flaky"}
         if status == 429:
             body["parameters"] = {"retry_after": 0}
-        return status, body
+        return "refuse", (status, body)
 
     async def respond(self, call: Call) -> tuple[int, dict[str, Any]]:
         """Record the call; answer the injected failure or the method's result."""
         self.calls.append(call)
         failure = self._random_failure(call)
-        if isinstance(failure, tuple):
-            call.accepted = False
-            return failure
         if failure is not None:
-            answer = await self.answer(call)
-            await asyncio.sleep(failure)
-            return answer
+            return await self._fail(call, *failure)
         if call.method in self.delays:
             await asyncio.sleep(self.delays.pop(call.method))
         if self.failures.get(call.method):
             call.accepted = False
             return self.failures[call.method].pop(0)
         return await self.answer(call)
+
+    async def _fail(self, call: Call, kind: str, detail: Any) -> tuple[int, dict[str, Any]]:
+        if kind == "refuse":
+            call.accepted = False
+            status, body = detail
+            return status, body
+        call.late = True
+        if kind == "lost":  # hung before recording it; the client has given up by now
+            call.accepted = False
+            await asyncio.sleep(detail)
+            return 500, {"ok": False, "error_code": 500, "description": "lost"}
+        answer = await self.answer(call)  # taken; the answer comes too late
+        await asyncio.sleep(detail)
+        return answer
 
     async def answer(self, call: Call) -> tuple[int, dict[str, Any]]:
         """The method's answer; subclasses implement it."""
@@ -171,3 +186,30 @@ class FakeBotApi:
     def push(self) -> None:
         """Wake long polls after an update was queued."""
         self.wakeup.set()
+
+
+class FlakyNetwork(httpx.AsyncBaseTransport):
+    """The network in front of a fake: `rate` of the calls of `methods` never reach it (the
+    connection times out), so the platform surely did not take them and a retry is safe.
+    They are recorded on the fake as calls it did not accept."""
+
+    def __init__(self, fake: FakeBotApi, rate: float, methods: frozenset[str],
+                 seed: int = 7) -> None:
+        self.fake, self.rate, self.methods = fake, rate, methods
+        self.rng = random.Random(seed)
+        self.inner = httpx.AsyncHTTPTransport()
+        self.unreached = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Time out before connecting, or pass the request on."""
+        method = request.url.path.rsplit("/", 1)[-1]
+        if method in self.methods and self.rng.random() < self.rate:
+            self.unreached += 1
+            self.fake.calls.append(Call(method, json.loads(request.content or b"{}"),
+                                        accepted=False))
+            raise httpx.ConnectTimeout("injected: the platform was not reached", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close the real transport."""
+        await self.inner.aclose()
