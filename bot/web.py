@@ -68,7 +68,7 @@ class WebhookHandler(RequestHandler):
             return
         try:
             update = json.loads(self.request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # garbage, or nesting deep enough to blow the stack
             self.set_status(400)
             return
         if not isinstance(update, dict):
