@@ -134,7 +134,7 @@ class StatusChange(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None]
-    evidence: Mapped[str | None] = mapped_column(String(300))
+    evidence: Mapped[str | None] = mapped_column(Text)  # a file id, or a Zalo photo link
 
 
 class User(Base):

@@ -333,3 +333,18 @@ async def test_pending_list_counts_all_and_loads_only_the_oldest(
     await people["officer"].say("/cho")
     assert people["officer"].text.startswith("Có 10 báo cáo đang chờ xác nhận:")
     assert people["officer"].text.count("Báo cáo số") == 10
+
+
+async def test_a_long_photo_link_is_kept_with_the_report(
+    people: dict[str, Chat], demo_db: Database
+) -> None:
+    """Zalo sends photos as links, some longer than 300 characters."""
+    link = "https://photo.zalo.me/" + "a1b2c3" * 200
+    head = people["head"]
+    await head.say("/baocao")
+    await head.press("Phạm Thị Gang")
+    await head.press("Thoát nghèo, còn cận nghèo")
+    await head.say("", photo=link)
+    await head.press("Xác nhận")
+    [stored] = await changes(demo_db)
+    assert stored.evidence == link
