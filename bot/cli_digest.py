@@ -39,7 +39,7 @@ class PrintChannel:
         """Print the message with its address."""
         click.echo(f"[gửi tới console:{chat_id}]\n{render_reply(reply)}\n")
 
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         """Nothing to start."""
 
     async def stop(self) -> None:
@@ -71,8 +71,8 @@ def preview(unit_name: str, period_text: str, as_name: str | None, out: Path | N
 def send(period_text: str, kinds: tuple[str, ...]) -> None:
     """Send a period's digests now, through the ledger (what was sent is not sent again).
 
-    Starts the channels whose tokens are set, like `giamngheo run`; console accounts are
-    printed here.
+    Sends through the channels whose tokens are set without receiving (safe beside a running
+    bot: no second poller, its webhook untouched); console accounts are printed here.
     """
     asyncio.run(_with_app(_send, _period(period_text), kinds))
 
@@ -167,7 +167,7 @@ async def _send(app: App, period: Period, kinds: tuple[str, ...]) -> None:
     from bot.runner import serve
 
     wanted = [SendKind(k) for k in kinds] or list(DIGESTS)
-    async with serve(app, with_scheduler=False) as running:
+    async with serve(app, with_scheduler=False, receive=False) as running:
         running.registry.add(PrintChannel())
         run = await send_period(app, running.registry, period, kinds=wanted)
     for kind, key, user_id, result in run.log:

@@ -55,11 +55,17 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
 
 
 @contextlib.asynccontextmanager
-async def serve(app: App, with_scheduler: bool = True) -> AsyncIterator[Running]:
-    """Start the web server, the channels and the scheduler; stop them all on exit."""
+async def serve(app: App, with_scheduler: bool = True,
+                receive: bool = True) -> AsyncIterator[Running]:
+    """Start the web server, the channels and the scheduler; stop them all on exit.
+
+    `receive=False`: channels that only send (no web server, no polling, webhooks untouched),
+    for commands run beside the bot.
+    """
     settings = app.settings
     running = Running(ChannelRegistry())
-    if settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url:
+    hooks = settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url
+    if receive and hooks:
         running.web = WebServer(settings.web_listen, settings.web_port)
     if settings.public_base_url and running.web is not None:
         running.media = MediaStore(settings.public_base_url)
@@ -71,7 +77,7 @@ async def serve(app: App, with_scheduler: bool = True) -> AsyncIterator[Running]
         if running.web is not None:
             await running.web.start()
         for channel in running.registry.channels.values():
-            await channel.start()
+            await channel.start(receive)
             started.append(channel)
         if with_scheduler:
             running.scheduler = await start_scheduler(app, running.registry)

@@ -45,7 +45,7 @@ class FakeChannel:
             raise queued.pop(0)
         self.sent.append((chat_id, reply))
 
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         """Nothing to start."""
 
     async def stop(self) -> None:

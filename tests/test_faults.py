@@ -87,7 +87,7 @@ class Proxy:
         self.server: asyncio.Server | None = None
         self.writers: list[asyncio.StreamWriter] = []
 
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         """Listen (again) on the same port."""
         self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.port,
                                                  reuse_address=True)

@@ -19,8 +19,8 @@ class Channel(Protocol):
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Deliver one reply to a chat on this platform."""
 
-    async def start(self) -> None:
-        """Begin receiving updates."""
+    async def start(self, receive: bool = True) -> None:
+        """Begin receiving updates; with `receive=False` only get ready to send."""
 
     async def stop(self) -> None:
         """Stop receiving and release resources."""

@@ -123,10 +123,17 @@ class TelegramChannel:
         application.add_handler(TypeHandler(Update, self.on_update))
         application.add_error_handler(self.on_error)
 
-    async def start(self) -> None:
-        """Check the token, set the command menu, then poll or register the webhook."""
+    async def start(self, receive: bool = True) -> None:
+        """Check the token, set the command menu, then poll or register the webhook.
+
+        `receive=False` (for `digest send` beside a running bot) only checks the token: no
+        polling (Telegram allows one poller) and the running bot's webhook is left alone.
+        """
         await self.application.initialize()
         bot = self.application.bot
+        if not receive:
+            log.info("telegram bot ready id=%s mode=send-only", bot.id)
+            return
         await bot.set_my_commands(commands())
         if self.webhook:
             url, secret = self.webhook

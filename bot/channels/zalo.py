@@ -87,11 +87,17 @@ class ZaloChannel:
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self) -> None:
-        """Check the token, set or clear the webhook, start polling when no webhook."""
+    async def start(self, receive: bool = True) -> None:
+        """Check the token, set or clear the webhook, start polling when no webhook.
+
+        `receive=False` (for `digest send` beside a running bot) only checks the token: the
+        running bot's webhook is not cleared and nothing polls.
+        """
         me = await self.api.get_me()
-        mode = "webhook" if self.webhook else "poll"
+        mode = ("webhook" if self.webhook else "poll") if receive else "send-only"
         log.info("zalo bot ready id=%s mode=%s", me.get("id"), mode)
+        if not receive:
+            return
         if self.webhook:
             await self.api.set_webhook(*self.webhook)
         else:
