@@ -42,16 +42,20 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 T = TypeVar("T")
 
 
-def build_application(token: str, base_url: str,
-                      rate_retries: int = 3) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The PTB Application: configurable Bot API server, flood limits, bounded timeouts."""
+def build_application(token: str, base_url: str, rate_retries: int = 3,
+                      flood_limits: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB Application: configurable Bot API server, flood limits, bounded timeouts.
+
+    `flood_limits=False` only for benchmarks measuring the handling cost alone.
+    """
     file_url = base_url.removesuffix("/bot") + "/file/bot" if base_url.endswith("/bot") \
         else base_url
-    return (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
-            .rate_limiter(AIORateLimiter(max_retries=rate_retries))
-            .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
-            .get_updates_request(HTTPXRequest(read_timeout=15))
-            .build())
+    builder = (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
+               .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
+               .get_updates_request(HTTPXRequest(read_timeout=15)))
+    if flood_limits:
+        return builder.rate_limiter(AIORateLimiter(max_retries=rate_retries)).build()
+    return builder.build()
 
 
 def to_incoming(update: Update) -> IncomingMessage | None:
