@@ -103,10 +103,14 @@ async def scope_units(session: AsyncSession, user_id: int) -> set[int]:
 
 
 async def find_users(session: AsyncSession, name: str) -> list[User]:
-    """Users whose login or name matches `name` (accent- and case-insensitive)."""
+    """The user whose login is `name`, else users whose name matches (accents, case ignored).
+
+    A login is unique: it must pick one person even when namesakes share the folded name.
+    """
     key = fold(split_title(name)[1])
     query = select(User).where((User.login == name) | (User.name_key == key)).order_by(User.id)
-    return list((await session.scalars(query)).all())
+    found = list((await session.scalars(query)).all())
+    return [u for u in found if u.login == name] or found
 
 
 SCOPES_KEY = "scopes"  # services/access.py keeps each user's expanded scope per session

@@ -11,7 +11,7 @@ from handlers.router import Dispatcher
 from services.onboarding import create_invite
 from storage.db import Database
 from storage.models import Unit, User
-from storage.people import find_users
+from storage.people import create_user, find_users
 from tests.helpers import Chat, FixedClock
 
 
@@ -102,3 +102,14 @@ async def test_help_depends_on_role(demo_db: Database, clock: FixedClock) -> Non
     await head.say(f"/start {await _invite(demo_db, clock, 'Bùi Thị Minh')}")
     await head.say("/help")
     assert "/baocao" in head.text and "/cho" not in head.text
+
+
+async def test_a_login_names_one_person_among_namesakes(demo_db: Database) -> None:
+    async with demo_db.session() as session, session.begin():
+        first = await create_user(session, "Bà", "Bùi Thị Minh", "village_head", "test", None)
+    async with demo_db.session() as session:
+        both = await find_users(session, "Bùi Thị Minh")
+        [by_login] = await find_users(session, first.login)
+        [other] = [u for u in both if u.id != first.id]
+        assert [u.id for u in await find_users(session, other.login)] == [other.id]
+    assert len(both) == 2 and first.login != other.login and by_login.id == first.id
