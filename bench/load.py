@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,11 @@ async def insert_households(db: Database, path: Path) -> int:
     return len(households)
 
 
-async def add_users(db: Database, total: int) -> int:
-    """Deputy village heads (role village_head) until the province has `total` users."""
+async def add_users(db: Database, total: int, first: int = EXTRA_USERS) -> int:
+    """Deputy village heads (role village_head) until the province has `total` users.
+
+    Their names are person(first), person(first + 1), ...
+    """
     async with db.session() as session, session.begin():
         existing = await session.scalar(select(func.count(User.id))) or 0
         villages = list((await session.scalars(
@@ -82,7 +86,7 @@ async def add_users(db: Database, total: int) -> int:
         extra = max(0, total - existing)
         rows = []
         for i in range(extra):
-            title, name = person(EXTRA_USERS + i)
+            title, name = person(first + i)
             rows.append({"login": f"bench-{i}", "title": title, "name": name,
                          "name_key": fold(name), "role": Role.VILLAGE_HEAD.value,
                          "active": True, "created_at": NOW})
@@ -99,31 +103,40 @@ async def add_users(db: Database, total: int) -> int:
 
 EXITS = {Status.POOR: (ChangeKind.EXIT_POVERTY, ChangeKind.EXIT_TO_NEAR_POOR),
          Status.NEAR_POOR: (ChangeKind.EXIT_NEAR_POVERTY,)}
+CHANGE_COLUMNS = ("household_id", "village_id", "kind", "from_status", "to_status",
+                  "happened_on", "reported_at", "channel", "state")
+Found = tuple[int, int, str]  # household id, village id, status
+
+
+def planned_reports(found: Sequence[Found], year: int, rng: random.Random,
+                    share: float = 0.2) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
+    """Exits reported for `share` of households (CHANGE_COLUMNS rows), and confirmed moves."""
+    last_day = min(dt.date(year, 12, 31), dt.date.today() - dt.timedelta(days=1))
+    span = (last_day - dt.date(year, 1, 1)).days
+    changes, moved = [], []
+    for hid, village_id, status in rng.sample(found, int(len(found) * share)):
+        kind = rng.choice(EXITS[Status(status)])
+        state = ReportState.CONFIRMED if rng.random() < 0.75 else ReportState.PENDING
+        after = status_after(kind, Status(status)).value
+        day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, max(span, 0)))
+        changes.append((hid, village_id, kind.value, status, after, day, NOW, "bench",
+                        state.value))
+        if state is ReportState.CONFIRMED:
+            moved.append((hid, after))
+    return changes, moved
 
 
 async def add_reports(db: Database, year: int, rng: random.Random, share: float = 0.2) -> int:
     """Exits reported for `share` of households: 3 in 4 confirmed, the rest pending."""
-    last_day = min(dt.date(year, 12, 31), dt.date.today() - dt.timedelta(days=1))
-    span = (last_day - dt.date(year, 1, 1)).days
     async with db.session() as session, session.begin():
-        found = (await session.execute(
-            select(Household.id, Household.village_id, Household.status))).all()
-        changes, moved = [], []
-        for hid, village_id, status in rng.sample(found, int(len(found) * share)):
-            kind = rng.choice(EXITS[Status(status)])
-            state = ReportState.CONFIRMED if rng.random() < 0.75 else ReportState.PENDING
-            after = status_after(kind, Status(status)).value
-            day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, max(span, 0)))
-            changes.append({
-                "household_id": hid, "village_id": village_id, "kind": kind.value,
-                "from_status": status, "to_status": after, "happened_on": day,
-                "reported_at": NOW, "channel": "bench", "state": state.value})
-            if state is ReportState.CONFIRMED:
-                moved.append({"hid": hid, "new": after})
-        for batch in _batches(changes):
+        rows = await session.execute(
+            select(Household.id, Household.village_id, Household.status))
+        found: list[Found] = [(hid, village_id, status) for hid, village_id, status in rows]
+        changes, moved = planned_reports(found, year, rng, share)
+        for batch in _batches([dict(zip(CHANGE_COLUMNS, c, strict=True)) for c in changes]):
             await session.execute(insert(StatusChange), batch)
         move = update(Household).where(Household.id == bindparam("hid")).values(
             status=bindparam("new"))
-        for batch in _batches(moved):
+        for batch in _batches([{"hid": hid, "new": new} for hid, new in moved]):
             await (await session.connection()).execute(move, batch)
     return len(changes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,9 +25,21 @@ VILLAGES = ("Chợ", "Tô", "Xanh", "Sẻ", "Vinh", "Bình Sơn", "Bình Hòa", 
             "Nội", "Trại", "Giữa", "Bến", "Mới", "Đoàn Kết")
 CAUSES = ("chưa biết cách làm ăn", "không có lao động", "ốm đau, bệnh hiểm nghèo",
           "gặp rủi ro", "đông người ăn theo", "thiếu vốn")
-# Index ranges of person(): households first, then the people the plans name.
+# Index ranges of person(): households first, then the people the plans name (see people()).
 HEADS, OFFICERS, LEADERS, EXTRA_USERS = 150_000, 160_000, 170_000, 180_000
 DEPRIVATIONS = ("viec_lam", "bhyt", "nha_tieu", "nuoc_sinh_hoat", "chat_luong_nha")
+# The 58 provinces (before the 2025 mergers), Thanh Hóa first: the province of the default shape.
+PROVINCES = ("Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế",
+             "Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Ninh Thuận",
+             "Bình Thuận", "Hà Giang", "Cao Bằng", "Bắc Kạn", "Tuyên Quang", "Lào Cai",
+             "Điện Biên", "Lai Châu", "Sơn La", "Yên Bái", "Hòa Bình", "Thái Nguyên", "Lạng Sơn",
+             "Quảng Ninh", "Bắc Giang", "Phú Thọ", "Vĩnh Phúc", "Bắc Ninh", "Hải Dương",
+             "Hưng Yên", "Thái Bình", "Hà Nam", "Nam Định", "Ninh Bình", "Kon Tum", "Gia Lai",
+             "Đắk Lắk", "Đắk Nông", "Lâm Đồng", "Bình Phước", "Tây Ninh", "Bình Dương",
+             "Đồng Nai", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+             "Vĩnh Long", "Đồng Tháp", "An Giang", "Kiên Giang", "Hậu Giang", "Sóc Trăng",
+             "Bạc Liêu", "Cà Mau")
+COMMUNES_PER_DISTRICT = 20
 
 
 @dataclass(frozen=True)
@@ -38,12 +51,25 @@ class Shape:
     households_per_village: int = 100
     users: int = 10_000
     year: int = 2026
+    provinces: int = 1
 
     def scaled(self, scale: float) -> Shape:
-        """Fewer communes (the same commune shape), and users in proportion."""
-        communes = max(1, round(self.communes * scale))
-        return Shape(communes, self.villages_per_commune, self.households_per_village,
-                     max(1, round(self.users * scale)), self.year)
+        """Fewer communes (the same commune shape), and users and provinces in proportion."""
+        return dataclasses.replace(
+            self, communes=max(1, round(self.communes * scale)),
+            users=max(1, round(self.users * scale)),
+            provinces=max(1, min(self.provinces, round(self.provinces * scale))))
+
+    def people(self) -> tuple[int, int, int, int]:
+        """First person() index of heads, officers, leaders and extra users.
+
+        The ranges never overlap (10,000 apart for a province, as before; wider for a
+        country), so no two people the plans name share a name: person() repeats only
+        after 256,000, and a country names 112,140 people.
+        """
+        officers = HEADS + max(OFFICERS - HEADS, self.villages)
+        leaders = officers + max(LEADERS - OFFICERS, -(-self.villages // 3))
+        return HEADS, officers, leaders, leaders + max(EXTRA_USERS - LEADERS, self.communes)
 
     @property
     def villages(self) -> int:
@@ -67,6 +93,14 @@ def person(index: int) -> tuple[str, str]:
     return title, f"{family} {middle} {first} {second}"
 
 
+def province_name(number: int, shape: Shape) -> str:
+    """'Tỉnh Nghệ An': whole districts of communes per province, in order."""
+    provinces = min(shape.provinces, len(PROVINCES))
+    districts = -(-shape.communes // COMMUNES_PER_DISTRICT)
+    index = number // COMMUNES_PER_DISTRICT * provinces // districts
+    return f"Tỉnh {PROVINCES[min(index, provinces - 1)]}"
+
+
 def commune_name(number: int) -> str:
     """'Xã Cẩm Bình 3': names repeat across the province only with a number."""
     return f"Xã {PLACES[number % len(PLACES)]} {number // len(PLACES) + 1}"
@@ -78,13 +112,18 @@ def village_name(number: int) -> str:
     return f"Thôn {base}" if number < len(VILLAGES) else f"Thôn {base} {number // len(VILLAGES)}"
 
 
+def file_name(number: int) -> str:
+    """The plan file of commune `number`: 'xa_0042.csv'."""
+    return f"xa_{number:04d}.csv"
+
+
 def write_plans(folder: Path, shape: Shape, seed: int = 6) -> list[Path]:
     """Write one plan CSV per commune; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     paths = []
     for number in range(shape.communes):
-        path = folder / f"xa_{number:04d}.csv"
+        path = folder / file_name(number)
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, fieldnames=COLUMNS)
             writer.writeheader()
@@ -95,9 +134,10 @@ def write_plans(folder: Path, shape: Shape, seed: int = 6) -> list[Path]:
 
 def commune_rows(number: int, shape: Shape, rng: random.Random) -> Iterator[dict[str, object]]:
     """The commune row, its village rows, then its household rows."""
-    base = {"nam": shape.year, "tinh": "Tỉnh Thanh Hóa", "huyen": f"Huyện {1 + number // 20}",
-            "xa": commune_name(number)}
-    leader = " ".join(person(LEADERS + number))
+    base = {"nam": shape.year, "tinh": province_name(number, shape),
+            "huyen": f"Huyện {1 + number // COMMUNES_PER_DISTRICT}", "xa": commune_name(number)}
+    heads, officers, leaders, _ = shape.people()
+    leader = " ".join(person(leaders + number))
     yield base | {"lanh_dao": leader}
     households: list[dict[str, object]] = []
     for v in range(shape.villages_per_commune):
@@ -110,8 +150,8 @@ def commune_rows(number: int, shape: Shape, rng: random.Random) -> Iterator[dict
             "so_ho": len(rows) * 4, "so_khau": len(rows) * 16, "ho_ngheo": poor,
             "ho_can_ngheo": near, "giam_ngheo": max(1, poor // 4),
             "giam_can_ngheo": max(1, near // 4),
-            "can_bo_phu_trach": " ".join(person(OFFICERS + index // 3)),
-            "truong_thon": " ".join(person(HEADS + index)),
+            "can_bo_phu_trach": " ".join(person(officers + index // 3)),
+            "truong_thon": " ".join(person(heads + index)),
         }
         households += rows
     yield from households
