@@ -35,7 +35,7 @@ def async_database_url(url: str) -> str:
 class Database:
     """One engine and one session factory; a session per update or job."""
 
-    def __init__(self, url: str, echo: bool = False) -> None:
+    def __init__(self, url: str, echo: bool = False, transactions_at_once: int = 2) -> None:
         self.url = async_database_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -50,7 +50,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._sqlite_turn = asyncio.Lock()
+        self._turns = asyncio.Semaphore(1 if self.is_sqlite else transactions_at_once)
 
     def session(self) -> AsyncSession:
         """A new session; use it as `async with db.session() as s:`."""
@@ -60,13 +60,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction, committed on success, rolled back on error.
 
-        SQLite has one writer at a time: this process's transactions take turns on a lock
-        instead of meeting in SQLite's busy handler, whose sleeps made p99 seconds long
-        with 8 messages at once. PostgreSQL transactions run concurrently.
+        This process's transactions take turns, in arrival order. SQLite has one writer at a
+        time: one turn, instead of meeting in SQLite's busy handler, whose sleeps made p99
+        seconds long with 8 messages at once. PostgreSQL: two at once overlap one's database
+        waits with the other's Python work; more only interleave CPU-bound handlers, so every
+        message finishes late (8 questions at once: p99 159-173 ms with no limit, 84-90 ms
+        with two; bench/README.md). Several processes are the way to more.
         """
         async with contextlib.AsyncExitStack() as stack:
-            if self.is_sqlite:
-                await stack.enter_async_context(self._sqlite_turn)
+            await stack.enter_async_context(self._turns)
             session = await stack.enter_async_context(self.sessions())
             await stack.enter_async_context(session.begin())
             yield session
