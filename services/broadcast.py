@@ -49,7 +49,7 @@ class Registry(Protocol):
 class DeliveryPolicy:
     """How fast to send and how hard to try (Telegram: ~30 msg/s overall, ~1/s per chat)."""
 
-    per_second: float = 30.0
+    per_second: float = 29.0
     per_chat_seconds: float = 1.0
     max_pause_seconds: float = 60.0  # a longer 429 hands the send back to the ledger
     max_pauses: int = 3  # 429s waited out for one message
