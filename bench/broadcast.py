@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--per-second", type=float, action="append",
-                        help="Broadcaster rate (repeatable); default: 29, the setting's default")
+                        help="Broadcaster rate (repeatable); default: 30, the setting's default")
     args = parser.parse_args()
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # not one line per 429
     for per_second in args.per_second or [DeliveryPolicy().per_second]:

@@ -41,6 +41,6 @@ class Settings(BaseSettings):
     yearly_report_deadline: str = "11-10"
     deadline_reminder_days: int = 7
     catch_up_days: int = 30
-    broadcast_per_second: float = 29.0  # just under Telegram's 30: slack for network jitter
+    broadcast_per_second: float = 30.0  # Telegram's ceiling; the Broadcaster keeps its window
     broadcast_per_chat_seconds: float = 1.0
     schedule_tick_minutes: int = 10

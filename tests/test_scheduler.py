@@ -216,3 +216,32 @@ async def test_scheduler_wiring(proc: Process) -> None:
     started = await scheduler.start_scheduler(proc.app, proc.registry)
     assert started.running
     started.shutdown(wait=False)
+
+
+class SlowNow(FakeChannel):
+    """A channel where some sends take long (a stall): arrival times are noted per send."""
+
+    def __init__(self, time: FakeTime, slow: set[int]) -> None:
+        super().__init__()
+        self.time, self.slow, self.arrived = time, slow, list[float]()
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        self.arrived.append(self.time.now)  # the platform counts the request on arrival
+        await self.time.sleep(0.3 if len(self.arrived) in self.slow else 0.002)
+        await super().send(chat_id, reply)
+
+
+async def test_stalls_never_put_more_than_the_limit_in_one_second() -> None:
+    """Spacing alone let the send after a stall follow at once: 31 in a second (429)."""
+    time = FakeTime()
+    channel = SlowNow(time, slow={40, 95, 150})
+    channels = ChannelRegistry()
+    channels.add(channel)
+    broadcaster = Broadcaster(channels, DeliveryPolicy(per_second=30), time.sleep,
+                              time.monotonic)
+    for n in range(200):
+        await broadcaster.send(Address("telegram", f"chat{n}"), [Reply("x")])
+    arrived = channel.arrived
+    busiest = max(sum(1 for t in arrived if start <= t < start + 1.0) for start in arrived)
+    assert busiest <= 30
+    assert arrived[-1] - arrived[0] < 199 / 30 + 3 * 0.3 + 0.2  # no more waiting than that
