@@ -27,9 +27,9 @@ from domain.roles import Role
 from services.plan_file import DEPRIVATIONS, NO, STATUS_WORDS, YES
 from services.plan_import import PLAN_FIELDS
 from storage.people import login_for
+from storage.units import LEVELS
 
 Row = tuple[Any, ...]
-LEVELS = ("province", "district", "commune", "village")  # as storage/units.py
 PATH = ("tinh", "huyen", "xa", "thon")
 ROLES = (("can_bo_phu_trach", Role.OFFICER), ("truong_thon", Role.VILLAGE_HEAD),
          ("lanh_dao", Role.COMMUNE_LEADER))

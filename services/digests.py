@@ -130,8 +130,7 @@ async def area_digest(session: AsyncSession, occasion: Occasion,
         total = await progress_at(session, area, share, occasion.as_of)
         if total is None:
             continue
-        communes = [tree.by_id[i] for i in sorted(tree.descendants([area.id]))
-                    if tree.by_id[i].level == "commune"]
+        communes = [tree.by_id[i] for i in tree.under(area.id, "commune")]
         parts = [p for c in communes if (p := await progress_at(session, c, share, occasion.as_of))]
         replies.append(await _area_reply(session, total, rank(parts), occasion))
     return replies

@@ -74,7 +74,7 @@ async def unit_progress(
     only when `names` (digests show figures, reminders and answers show names).
     """
     tree = await unit_tree(session)
-    village_ids = tree.villages_under(unit.id)
+    village_ids = tree.under(unit.id, "village")
     own_plans = await _own_plans(session, unit.id)
     own_plan = next((p for p in reversed(own_plans) if p.year <= today.year), None)
     year = own_plan.year if own_plan else await _latest_year(session, village_ids, today.year)

@@ -94,9 +94,9 @@ class UnitTree:
                 stack.extend(self.children.get(current, ()))
         return found
 
-    def villages_under(self, unit_id: int) -> list[int]:
-        """Ids of the villages at or below a unit, in id order."""
-        return sorted(i for i in self.descendants([unit_id]) if self.by_id[i].level == "village")
+    def under(self, unit_id: int, level: str) -> list[int]:
+        """Ids of the units of `level` at or below a unit, in id order."""
+        return sorted(i for i in self.descendants([unit_id]) if self.by_id[i].level == level)
 
     def ancestors(self, unit_id: int) -> set[int]:
         """Ids of the units above this one."""

@@ -1,4 +1,4 @@
-"""Administrative units in the database: find or create by name, plans.
+"""Administrative units in the database: find or create by name.
 
 The tree in memory (descendants, names, lookups) is storage/unit_tree.py.
 """
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import nfc, split_unit_prefix
-from storage.models import Unit, UnitPlan
+from storage.models import Unit
 from storage.unit_tree import units_written
 
 LEVELS = ("province", "district", "commune", "village")
@@ -42,13 +42,3 @@ async def find(session: AsyncSession, parent: Unit | None, level: str, name: str
     query = select(Unit).where(Unit.name_key == key, Unit.level == level)
     query = query.where(Unit.parent_id == parent.id if parent else Unit.parent_id.is_(None))
     return await session.scalar(query)
-
-
-async def latest_plan(
-    session: AsyncSession, unit_id: int, year: int | None = None
-) -> UnitPlan | None:
-    """The unit's plan for `year`, or its latest plan (in force until a newer one)."""
-    query = select(UnitPlan).where(UnitPlan.unit_id == unit_id)
-    if year is not None:
-        query = query.where(UnitPlan.year <= year)
-    return await session.scalar(query.order_by(UnitPlan.year.desc()).limit(1))
