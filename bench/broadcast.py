@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from bot.channels.base import ChannelRegistry
 from bot.channels.telegram import TelegramChannel, build_application
-from handlers.messages import Address, Button, Reply
+from messaging.messages import Address, Button, Reply
 from services.broadcast import Broadcaster, DeliveryPolicy
 from tests.e2e.fake_api import Call
 from tests.e2e.fake_telegram import FakeTelegram

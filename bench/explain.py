@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import event
 
 from bench.common import CHANNEL, cast, reportable
-from handlers.messages import IncomingMessage
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage
 from storage.db import Database
 
 BIG = ("household", "status_change", "exit_registration", "audit_event", "app_user",

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bench.common import CHANNEL, Cast, reportable
-from handlers.messages import IncomingMessage, Reply
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
 from storage.db import Database
 
 _keys = itertools.count()

@@ -32,7 +32,7 @@ from bench.resident import memory_mb
 from bot.app import App, build, console_identity
 from bot.cli_admin import make_invite
 from bot.settings import Settings
-from handlers.messages import IncomingMessage
+from messaging.messages import IncomingMessage
 
 URL = "postgresql://postgres@127.0.0.1:5432/bench_national"
 CHANNEL = "console"

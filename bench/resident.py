@@ -15,7 +15,7 @@ from pathlib import Path
 from bench.common import CHANNEL, cast
 from bot.app import build
 from bot.settings import Settings
-from handlers.messages import IncomingMessage
+from messaging.messages import IncomingMessage
 
 
 def memory_mb() -> dict[str, float]:

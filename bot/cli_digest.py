@@ -16,8 +16,8 @@ from bot.channels.console import render_reply
 from bot.cli_admin import EVERYTHING
 from domain.periods import Period, parse_period
 from domain.schedule import DIGESTS, Calendar, PlannedSend, SendKind, planned_sends, upcoming_sends
-from handlers.messages import Reply
-from handlers.render import render
+from messaging.messages import Reply
+from messaging.render import render
 from scheduler import calendar_of, send_period
 from services.deliveries import compose
 from services.digests import Occasion

@@ -7,7 +7,7 @@ import math
 
 from domain.roles import CAN_INVITE, Role
 from handlers.context import Context
-from handlers.messages import Reply
+from messaging.messages import Reply
 from services import onboarding
 from services.access import scope_of
 from services.ask import units_named

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.messages import IncomingMessage, Reply
-from handlers.render import render
+from messaging.messages import IncomingMessage, Reply
+from messaging.render import render
 from storage.models import Conversation, User
 
 

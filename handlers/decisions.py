@@ -7,9 +7,9 @@ import datetime as dt
 from domain.formatting import whole_number
 from domain.statuses import ChangeKind
 from handlers.context import Context
-from handlers.labels import label
-from handlers.messages import Address, Button, Reply
-from handlers.render import render
+from messaging.labels import label
+from messaging.messages import Address, Button, Reply
+from messaging.render import render
 from services import decisions as decision_cases
 from services import reporting
 from storage import conversations

@@ -6,7 +6,7 @@ import re
 
 from domain.names import fold
 from handlers.context import Context
-from handlers.messages import Button, Reply
+from messaging.messages import Button, Reply
 from services import ask
 from services.access import scope_of
 

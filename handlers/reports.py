@@ -12,8 +12,8 @@ from domain.names import fold, nfc, split_title
 from domain.statuses import ChangeKind, Status
 from handlers import decisions
 from handlers.context import Context
-from handlers.labels import label
-from handlers.messages import Button, Reply
+from messaging.labels import label
+from messaging.messages import Button, Reply
 from services import reporting
 from services.lookup import best_households
 from storage import conversations

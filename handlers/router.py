@@ -11,8 +11,8 @@ from domain.formatting import whole_number
 from domain.names import fold
 from handlers import accounts, decisions, questions, reports
 from handlers.context import Context
-from handlers.messages import Button, IncomingMessage, Reply, cleaned
-from handlers.render import render
+from messaging.messages import Button, IncomingMessage, Reply, cleaned
+from messaging.render import render
 from storage import conversations
 from storage.db import Database
 from storage.people import user_for_chat

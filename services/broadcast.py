@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from handlers.messages import Address, Reply
+from messaging.messages import Address, Reply
 
 Sleep = Callable[[float], Awaitable[None]]
 

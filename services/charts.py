@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 
 from domain.periods import Period
 from domain.progress import Track, Verdict
-from handlers.render import render
+from messaging.render import render
 from services.progress import UnitProgress
 
 TARGET = "#d5d8dc"

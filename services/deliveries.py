@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.schedule import Calendar, PlannedSend, SendKind
-from handlers.messages import Address, Reply
-from handlers.render import render
+from messaging.messages import Address, Reply
+from messaging.render import render
 from services import digests, reminders
 from services.broadcast import (
     Broadcaster,

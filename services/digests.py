@@ -13,9 +13,9 @@ from domain.names import fold, sort_key
 from domain.periods import Period
 from domain.progress import Verdict
 from domain.schedule import Calendar, PlannedSend
-from handlers.labels import label
-from handlers.messages import Button, Reply
-from handlers.render import render
+from messaging.labels import label
+from messaging.messages import Button, Reply
+from messaging.render import render
 from services.charts import village_chart
 from services.decisions import pending_in_scope
 from services.progress import UnitProgress, unit_progress

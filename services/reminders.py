@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.statuses import ReportState
-from handlers.messages import Button, Reply
-from handlers.render import render
+from messaging.messages import Button, Reply
+from messaging.render import render
 from services.decisions import pending_in_scope
 from services.digests import Occasion, progress_at
 from services.progress import UnitProgress, unit_progress

@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.periods import Period
-from handlers.labels import label
-from handlers.render import VERDICTS, render
+from messaging.labels import label
+from messaging.render import VERDICTS, render
 from services.progress import UnitProgress
 from storage.models import StatusChange
 

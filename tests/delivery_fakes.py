@@ -11,8 +11,8 @@ from bot.app import App
 from bot.channels.base import ChannelRegistry
 from bot.settings import Settings
 from domain.statuses import ChangeKind
-from handlers.messages import Reply
 from handlers.router import Dispatcher
+from messaging.messages import Reply
 from scheduler import Clock, policy_of, tick
 from services import decisions as decision_cases
 from services import reporting

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from handlers.messages import IncomingMessage, Reply
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
 from storage.db import Database
 from storage.people import find_users, link_chat
 

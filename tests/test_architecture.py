@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["handlers", "storage", "domain", "services", "scheduler.py"]
+CORE = ["handlers", "messaging", "understanding", "storage", "domain", "services", "scheduler.py"]
+BELOW_HANDLERS = ["messaging", "understanding", "storage", "domain", "services"]
 
 
 def _modules() -> list[Path]:
@@ -35,3 +36,24 @@ def test_core_never_imports_telegram() -> None:
 def test_core_does_not_import_channels() -> None:
     for path in _modules():
         assert "bot.channels" not in path.read_text(encoding="utf-8"), path
+
+
+def _imported(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_lower_layers_never_import_upward() -> None:
+    """services, storage, domain and messaging never import handlers or bot."""
+    offenders = []
+    for entry in BELOW_HANDLERS:
+        for path in sorted((ROOT / entry).rglob("*.py")):
+            upward = [n for n in _imported(path) if n.split(".")[0] in {"handlers", "bot"}]
+            if upward:
+                offenders.append(f"{path.relative_to(ROOT)}: {upward}")
+    assert offenders == []

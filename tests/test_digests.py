@@ -22,8 +22,8 @@ from sqlalchemy import select
 from bot.cli import main
 from domain.periods import parse_period
 from domain.schedule import Calendar, PlannedSend, SendKind, planned_sends
-from handlers.messages import Reply
 from handlers.router import Dispatcher
+from messaging.messages import Reply
 from services.deliveries import compose
 from services.digests import Occasion
 from services.recipients import recipients

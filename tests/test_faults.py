@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from domain.statuses import ReportState, Status
-from handlers.render import render
 from handlers.router import Dispatcher
+from messaging.render import render
 from storage.db import Database
 from storage.models import Household, StatusChange, Unit
 from tests.helpers import Chat, FixedClock, login

@@ -14,8 +14,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.messages import IncomingMessage
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage
 from storage.db import Database
 from tests.helpers import FixedClock, login
 

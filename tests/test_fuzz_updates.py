@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from bot.channels import zalo
 from bot.web import WebServer
-from handlers.messages import IncomingMessage, Reply
+from messaging.messages import IncomingMessage, Reply
 from storage.db import Database
 from tests.e2e.conftest import WorldFactory
 from tests.e2e.conftest import make_world as make_world  # the fixture

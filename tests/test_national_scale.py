@@ -7,8 +7,8 @@ from sqlalchemy import func, insert, select
 
 from domain.names import fold
 from domain.roles import Role
-from handlers.render import render
 from handlers.router import Dispatcher
+from messaging.render import render
 from storage.audit import now
 from storage.db import Database
 from storage.idlists import among

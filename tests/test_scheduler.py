@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import scheduler
 from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
-from handlers.messages import Address, Reply
+from messaging.messages import Address, Reply
 from services.broadcast import Broadcaster, DeliveryPolicy
 from storage.db import Database
 from storage.ledger import claim_new

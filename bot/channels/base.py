@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.messages import Reply
+from messaging.messages import Reply
 from services.broadcast import MaybeDelivered, RecipientGone, RetryAfter
 
 # adapters raise these

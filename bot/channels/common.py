@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from bot.channels.base import ChannelRegistry, MaybeDelivered
-from handlers.messages import Reply
+from messaging.messages import Reply
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from handlers.messages import IncomingMessage, Reply
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
 
 CHANNEL = "console"
 

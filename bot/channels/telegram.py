@@ -27,9 +27,9 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
 from bot.channels.common import deliver, numbered, send_parts, split_text
-from handlers.messages import IncomingMessage, Reply
-from handlers.render import render
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
+from messaging.render import render
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, Re
 from bot.channels.common import deliver, numbered, send_parts, split_text
 from bot.channels.zalo_api import NOT_SENT, ZaloApi, ZaloApiError
 from bot.web import MediaStore
-from handlers.messages import IncomingMessage, Reply
-from handlers.render import render
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
+from messaging.render import render
 
 log = logging.getLogger(__name__)
 

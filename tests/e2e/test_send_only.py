@@ -12,8 +12,8 @@ import pytest
 
 from bot.app import App
 from bot.runner import serve
-from handlers.messages import Reply
 from handlers.router import Dispatcher
+from messaging.messages import Reply
 from storage.db import Database
 from tests.e2e.conftest import TOKENS, settings_for
 from tests.e2e.fake_telegram import FakeTelegram

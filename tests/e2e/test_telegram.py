@@ -14,7 +14,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.channels.base import RecipientGone
 from bot.channels.telegram import SECRET_HEADER, _not_taken
-from handlers.messages import Button, Reply
+from messaging.messages import Button, Reply
 from storage.db import Database
 from tests.e2e.conftest import WorldFactory, with_leader
 from tests.e2e.fake_telegram import buttons

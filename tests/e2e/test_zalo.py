@@ -11,8 +11,8 @@ import pytest
 from bot.channels.base import RetryAfter
 from bot.channels.zalo import SECRET_HEADER
 from bot.web import MediaStore
-from handlers.messages import Reply
-from handlers.render import render
+from messaging.messages import Reply
+from messaging.render import render
 from storage.db import Database
 from tests.e2e.conftest import WorldFactory, free_port, with_leader
 from tests.e2e.fake_zalo import FakeZalo

@@ -16,8 +16,8 @@ from bot.app import App
 from bot.channels import telegram, zalo
 from bot.channels.common import numbered, split_text
 from bot.runner import serve
-from handlers.messages import IncomingMessage, Reply
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
 from storage.db import Database
 from tests.e2e.conftest import TOKENS, settings_for
 from tests.e2e.fake_telegram import SENDS as FAKE_TELEGRAM_SENDS

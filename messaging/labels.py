@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.render import render
+from messaging.render import render
 
 
 def label(key: str) -> str:
