@@ -1,0 +1,19 @@
+"""Answers to the questions the understanding layer recognises, one module per kind.
+
+The router resolves the places a message names (whole tree first, then the asker's scope)
+and calls `ANSWERS[intent](ctx, understood, units)`: `units` are the named units in the
+order named, or the asker's own units when none was named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from handlers.context import Context
+from messaging.messages import Reply
+from storage.unit_tree import UnitInfo
+from understanding.types import Intent, Understood
+
+AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[Reply]]]
+
+ANSWERS: dict[Intent, AnswerHandler] = {}
