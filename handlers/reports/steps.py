@@ -1,0 +1,60 @@
+"""The steps of the report flow, their buttons, and small helpers every step uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.statuses import ChangeKind, Status
+from handlers.context import Context
+from messaging.labels import label
+from messaging.messages import Button, Reply
+from storage import conversations
+from storage.models import Household
+
+PICK_VILLAGE, PICK_HOUSEHOLD, PICK_CHANGE = "pick_village", "pick_household", "pick_change"
+PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note", "confirm"
+NEW_NAME, NEW_STATUS, NEW_MEMBERS = "new_name", "new_status", "new_members"
+NEW_WORKERS, NEW_CAUSE = "new_workers", "new_cause"
+MAX_NAME = 100  # a head of household's name; the column holds 200
+FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason"})
+CAUSES = ("know_how", "no_labour", "illness", "risk", "dependants", "capital")
+SKIP_WORDS = {"bo qua", "khong", "ko", "k", "skip", "khong co"}
+YES_WORDS = {"co", "ok", "dong y", "xac nhan", "yes", "dung", "u"}
+
+# Flow buttons: the step each answers and the values it may carry (None: any). A stale or
+# forged button (pressed after the flow moved on) gets a hint instead of acting out of order.
+FLOW_BUTTONS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "rk": (PICK_CHANGE, frozenset(kind.value for kind in ChangeKind)),
+    "rf": (PICK_FIELD, frozenset({"members", "workers", "cause"})),
+    "rn": (PICK_HOUSEHOLD, None),
+    "ns": (NEW_STATUS, frozenset({Status.POOR.value, Status.NEAR_POOR.value})),
+    "nc": (NEW_CAUSE, frozenset(CAUSES)),
+}
+
+
+def save(ctx: Context, step: str, data: dict[str, Any]) -> None:
+    """Move this chat's flow to `step` with `data`."""
+    conversations.save(ctx.conversation, step, data)
+
+
+def hint(ctx: Context, step: str | None = None, field: str | None = None) -> Reply:
+    """What the current step expects, said again."""
+    return ctx.reply("report_hint", step=step or ctx.step, field=field)
+
+
+def ask_note(ctx: Context) -> Reply:
+    """Ask for a note or photo, with a skip button."""
+    return ctx.reply("report_ask_note", buttons=[[Button(label("skip"), "skip:")]])
+
+
+def household_label(household: Household) -> str:
+    """'Bà Phạm Thị Đéc (Hộ nghèo)': a household as a button shows it."""
+    title = f"{household.title} " if household.title else ""
+    return f"{title}{household.head_name} ({label('status.' + household.status)})"
+
+
+def household_buttons(households: list[Household], limit: int) -> list[list[Button]]:
+    """One button per household, then "Thêm hộ mới"."""
+    buttons = [[Button(household_label(h), f"rh:{h.id}")] for h in households[:limit]]
+    buttons.append([Button(label("new_household"), "rn:")])
+    return buttons
