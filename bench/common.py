@@ -45,8 +45,8 @@ async def cast(db: Database, count: int = 50) -> Cast:
         for pairs in picked.values():
             for user, _ in pairs:
                 session.add(ChatIdentity(channel=CHANNEL, external_id=f"b-{user.login}",
-                                         chat_id=f"b-{user.login}", user_id=user.id,
-                                         linked_at=now))
+                                         chat_id=f"b-{user.login}", chat_type="private",
+                                         user_id=user.id, linked_at=now))
         leaders = [(f"b-{u.login}", await _questions(session, unit))
                    for u, unit in picked[Role.COMMUNE_LEADER]]
     return Cast(

@@ -75,7 +75,8 @@ async def link_telegram(db: Database, cast: Cast) -> dict[str, int]:
             bench = await session.get(ChatIdentity, ("bench", who))
             assert bench is not None
             session.add(ChatIdentity(channel="telegram", external_id=str(number),
-                                 chat_id=str(number), user_id=bench.user_id, linked_at=now))
+                                 chat_id=str(number), chat_type="private",
+                                     user_id=bench.user_id, linked_at=now))
     return ids
 
 

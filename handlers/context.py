@@ -36,7 +36,16 @@ class Context:
         return self.conversation.data
 
     def reply(
-        self, template: str, /, buttons: list[list[Any]] | None = None, **values: Any
+        self,
+        template: str,
+        /,
+        buttons: list[list[Any]] | None = None,
+        group_safe: bool = False,
+        **values: Any,
     ) -> Reply:
-        """Render a named template into a reply to this chat."""
-        return Reply(render(template, **values), buttons=buttons or [])
+        """Render a named template into a reply to this chat.
+
+        `group_safe` marks a reply with no personal data and no decision; in a group chat
+        every other reply goes to the user's private chat instead (handlers/groups.py).
+        """
+        return Reply(render(template, **values), buttons=buttons or [], group_safe=group_safe)

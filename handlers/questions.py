@@ -32,7 +32,7 @@ def looks_like_question(text: str) -> bool:
 async def command(ctx: Context, argument: str) -> list[Reply]:
     """/tinhhinh TÊN: the same as asking in words."""
     if not argument:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     return await answer_question(ctx, argument)
 
 
@@ -41,7 +41,7 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
     assert ctx.user is not None
     subject = question_subject(text)
     if not subject:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     household = HOUSEHOLD_PREFIX.match(subject)
     if household:
         return await household_answer(ctx, subject[household.end() :])
@@ -58,31 +58,33 @@ async def answer_question(ctx: Context, text: str) -> list[Reply]:
 
 async def _answer_units(ctx: Context, units: list[ask.UnitNode], subject: str) -> list[Reply]:
     if not units:
-        return [ctx.reply("not_found", subject=subject)]
+        return [ctx.reply("not_found", subject=subject, group_safe=True)]
     if len(units) > 1:
         labels = await ask.labels(ctx.session, units)
         buttons = [[Button(labels[u.id], f"u:{u.id}")] for u in units[:10]]
-        return [ctx.reply("ask_which_unit", buttons=buttons, subject=subject)]
+        return [ctx.reply("ask_which_unit", buttons=buttons, subject=subject, group_safe=True)]
     return [await unit_reply(ctx, units[0].id)]
 
 
 async def unit_reply(ctx: Context, unit_id: int) -> Reply:
-    """The progress answer for one unit, if the user's role covers it."""
+    """The progress answer for one unit, if the user's role covers it.
+
+    In a group the figures stay there and the names of waiting households are left out.
+    """
     assert ctx.user is not None
     progress = await ask.progress_for(ctx.session, ctx.user, unit_id, ctx.today)
     if progress is None:
-        return ctx.reply("no_plan")
-    if not ctx.message.private:
+        return ctx.reply("no_plan", group_safe=True)
+    group = not ctx.message.private
+    if group:
         progress.waiting = []  # a group has members outside the role's scope: no names there
     template = "village_progress" if progress.unit.level == "village" else "unit_progress"
-    return ctx.reply(template, p=progress, group=not ctx.message.private)
+    return ctx.reply(template, p=progress, group=group, group_safe=group)
 
 
 async def household_answer(ctx: Context, name: str) -> list[Reply]:
-    """Answer about a household by its head's name (private chats only: personal data)."""
+    """Answer about a household by its head's name (personal: never shown in a group)."""
     assert ctx.user is not None
-    if not ctx.message.private:
-        return [ctx.reply("household_private_only")]
     found = await ask.households_named(ctx.session, ctx.user, name)
     if not found:
         return [ctx.reply("household_not_found", name=name)]
@@ -94,10 +96,9 @@ async def household_answer(ctx: Context, name: str) -> list[Reply]:
 
 
 async def household_reply(ctx: Context, household_id: int) -> Reply:
-    """A household's details, only within the user's scope."""
+    """A household's details, only within the user's scope; one answer for an id outside
+    it and an id that does not exist (ids cannot be probed)."""
     assert ctx.user is not None
-    if not ctx.message.private:
-        return ctx.reply("household_private_only")
     card = await ask.household_card(ctx.session, ctx.user, household_id)
     if card is None:
         return ctx.reply("not_in_scope")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain.formatting import whole_number
 from domain.names import fold
-from handlers import accounts, decisions, questions, reports
+from handlers import accounts, decisions, groups, questions, reports
 from handlers.context import Context
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
@@ -60,7 +60,7 @@ class Dispatcher:
             log.exception(
                 "update failed", extra={"channel": message.channel, "update": message.update_key}
             )
-            return [Reply(render("internal_error"))]
+            return [Reply(render("internal_error"), group_safe=True)]
 
     async def _handle(self, message: IncomingMessage) -> list[Reply]:
         now = self.clock()
@@ -77,7 +77,10 @@ class Dispatcher:
                 session, message, user, conversation, now.astimezone(self.zone).date(), now
             )
             step_before = conversation.step
+            await groups.remember_private_chat(ctx)
             replies = await route(ctx)
+            if not message.private:
+                replies = await groups.keep_private(ctx, replies)
             remember_menu(ctx, replies, step_before)
             await offer_menus(ctx)
             await session.flush()
@@ -113,8 +116,10 @@ async def on_button(ctx: Context, data: str) -> list[Reply]:
     number = whole_number(value)
     if kind == "u" and number is not None:
         return [await questions.unit_reply(ctx, number)]
-    if kind == "h" and number is not None:
-        return [await questions.household_reply(ctx, number)]
+    if kind == "h":  # a forged id, or one too long, reads like one outside the scope
+        return [await questions.household_reply(ctx, number if number is not None else 0)]
+    if kind == accounts.RELINK:
+        return await accounts.relink(ctx, value)
     replies = await reports.on_button(ctx, kind, value)
     return replies or [ctx.reply("report_hint", step=ctx.step, field=None)]  # stale or forged
 

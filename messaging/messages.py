@@ -64,6 +64,7 @@ class Reply:
     image: bytes | None = None
     document: tuple[str, bytes] | None = None  # (file name, content)
     to: Address | None = None
+    group_safe: bool = False  # no personal data, no decision: may be shown in a group chat
 
     def flat_buttons(self) -> list[Button]:
         """Buttons in reading order, as numbered menus list them."""

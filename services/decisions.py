@@ -21,6 +21,7 @@ from storage.models import (
     User,
     UserScope,
 )
+from storage.people import PRIVATE
 from storage.unit_tree import unit_tree
 
 
@@ -166,8 +167,9 @@ async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
 
 
 async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:
-    """Every chat account linked to these users."""
-    query = select(ChatIdentity).where(ChatIdentity.user_id.in_(user_ids))
+    """Every private chat linked to these users (never a group: notifications name people)."""
+    query = select(ChatIdentity).where(ChatIdentity.user_id.in_(user_ids),
+                                       ChatIdentity.chat_type == PRIVATE)
     return list((await session.scalars(query)).all())
 
 

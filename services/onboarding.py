@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.names import split_title
 from domain.roles import Role
 from storage.audit import record
-from storage.models import CodeAttempt, Invite, Unit, User, UserScope
+from storage.models import ChatIdentity, CodeAttempt, Invite, Unit, User, UserScope
 from storage.people import add_scope, create_user, link_chat
 from storage.unit_tree import UnitInfo
 
@@ -85,8 +85,10 @@ class Redeemed:
     """Outcome of a code: the linked user, or why not."""
 
     user: User | None
-    problem: str | None = None  # 'wrong', 'expired', 'used', 'locked'
+    problem: str | None = None  # 'wrong', 'spent' (used or expired), 'locked', 'relink'
     wait: dt.timedelta | None = None
+    previous: User | None = None  # 'relink': the user this account is linked to now
+    invite: Invite | None = None  # 'relink': the code to redeem once the person agrees
 
 
 async def redeem(
@@ -98,29 +100,43 @@ async def redeem(
     text: str,
     now: dt.datetime,
     display_name: str | None,
+    stored: str | None = None,
 ) -> Redeemed:
-    """Link the chat account with the code's user (creating it for role invites)."""
-    wait = await _lock_remaining(session, channel, external_id, now)
+    """Link the chat account with the code's user (creating it for role invites).
+
+    An account linked to another active user is not moved: the answer is 'relink' and the
+    person is asked; `stored` is then the code's hash from that question, and moves it.
+    """
+    wait = await _lock_remaining(session, channel, (external_id, f"chat:{chat_id}"), now)
     if wait:
         return Redeemed(None, "locked", wait)
     raw = normalize_code(text)
-    invite = await session.get(Invite, code_hash(raw)) if raw else None
+    digest = stored or (code_hash(raw) if raw else None)
+    invite = await session.get(Invite, digest) if digest else None
     if invite is None:
-        await _fail(session, channel, external_id, now)
+        await _fail(session, channel, (external_id, f"chat:{chat_id}"), now)
         return Redeemed(None, "wrong")
-    if invite.used_at is not None:
-        return Redeemed(None, "used")
-    if _aware(invite.expires_at) < now:
-        return Redeemed(None, "expired")
+    if invite.used_at is not None or _aware(invite.expires_at) < now:
+        return Redeemed(None, "spent")  # one answer: which of the two tells a guesser nothing
+    previous = await _linked_user(session, channel, external_id)
+    if previous is not None and previous.id != invite.user_id and stored is None:
+        return Redeemed(None, "relink", previous=previous, invite=invite)
     user = await _user_for(
         session, invite, display_name or f"{channel} {external_id}", now, channel
     )
     invite.used_at, invite.used_by = now, user.id
-    attempt = await session.get(CodeAttempt, (channel, external_id))
-    if attempt is not None:
-        await session.delete(attempt)
-    await link_chat(session, channel, external_id, chat_id, user)
-    return Redeemed(user)
+    for key in (external_id, f"chat:{chat_id}"):
+        if (attempt := await session.get(CodeAttempt, (channel, key))) is not None:
+            await session.delete(attempt)
+    previous = await link_chat(session, channel, external_id, chat_id, user)
+    return Redeemed(user, previous=previous)
+
+
+async def _linked_user(session: AsyncSession, channel: str, external_id: str) -> User | None:
+    """The active user this account is linked to (an inactive one is not asked about)."""
+    identity = await session.get(ChatIdentity, (channel, external_id))
+    user = await session.get(User, identity.user_id) if identity else None
+    return user if user is not None and user.active else None
 
 
 async def _user_for(
@@ -139,25 +155,32 @@ async def _user_for(
 
 
 async def _lock_remaining(
-    session: AsyncSession, channel: str, external_id: str, now: dt.datetime
+    session: AsyncSession, channel: str, keys: tuple[str, ...], now: dt.datetime
 ) -> dt.timedelta | None:
-    attempt = await session.get(CodeAttempt, (channel, external_id))
-    if attempt is None or attempt.failures < FREE_FAILURES:
-        return None
-    lock = min(dt.timedelta(minutes=2 ** (attempt.failures - FREE_FAILURES)), MAX_LOCK)
-    remaining = _aware(attempt.last_failure_at) + lock - now
+    """How long the account, or the chat, must still wait after too many wrong codes."""
+    waits = []
+    for key in keys:
+        attempt = await session.get(CodeAttempt, (channel, key))
+        if attempt is None or attempt.failures < FREE_FAILURES:
+            continue
+        lock = min(dt.timedelta(minutes=2 ** (attempt.failures - FREE_FAILURES)), MAX_LOCK)
+        waits.append(_aware(attempt.last_failure_at) + lock - now)
+    remaining = max(waits, default=dt.timedelta(0))
     return remaining if remaining > dt.timedelta(0) else None
 
 
-async def _fail(session: AsyncSession, channel: str, external_id: str, now: dt.datetime) -> None:
-    attempt = await session.get(CodeAttempt, (channel, external_id))
-    if attempt is None:
-        session.add(
-            CodeAttempt(channel=channel, external_id=external_id, failures=1, last_failure_at=now)
-        )
-    else:
-        attempt.failures += 1
-        attempt.last_failure_at = now
+async def _fail(
+    session: AsyncSession, channel: str, keys: tuple[str, ...], now: dt.datetime
+) -> None:
+    for key in keys:
+        attempt = await session.get(CodeAttempt, (channel, key))
+        if attempt is None:
+            session.add(
+                CodeAttempt(channel=channel, external_id=key, failures=1, last_failure_at=now)
+            )
+        else:
+            attempt.failures += 1
+            attempt.last_failure_at = now
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

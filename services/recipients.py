@@ -12,6 +12,7 @@ from domain.names import sort_key
 from domain.roles import Role
 from domain.schedule import AUDIENCE, SendKind
 from storage.models import ChatIdentity, Unit, UnitPlan, User, UserScope
+from storage.people import PRIVATE
 from storage.unit_tree import UnitNode, UnitTree, unit_tree
 
 AREA_ROLES = (Role.DISTRICT_OFFICER.value, Role.PROVINCE_OFFICER.value)
@@ -87,9 +88,10 @@ async def planned_villages(session: AsyncSession, year: int) -> set[int]:
 
 async def chat_for(session: AsyncSession, user_id: int,
                    running: Collection[str]) -> ChatIdentity | None:
-    """The user's most recently linked chat on a channel running in this process."""
+    """The user's most recently linked private chat on a channel running in this process."""
     query = select(ChatIdentity).where(ChatIdentity.user_id == user_id,
-                                       ChatIdentity.channel.in_(list(running)))
+                                       ChatIdentity.channel.in_(list(running)),
+                                       ChatIdentity.chat_type == PRIVATE)
     chats = (await session.scalars(query)).all()
     return max(chats, key=lambda c: c.linked_at, default=None)
 

@@ -163,7 +163,11 @@ class UserScope(Base):
 
 
 class ChatIdentity(Base):
-    """A chat account on one channel, linked to a user."""
+    """A chat account on one channel, linked to a user, with their private chat for sends.
+
+    `chat_type` is "private" once `chat_id` is known to be the person's own private chat;
+    nothing is ever sent to an identity without it (migration 0007 cleared group chats).
+    """
 
     __tablename__ = "chat_identity"
 
@@ -171,6 +175,7 @@ class ChatIdentity(Base):
     external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     chat_id: Mapped[str | None] = mapped_column(String(64))
+    chat_type: Mapped[str | None] = mapped_column(String(16))
     linked_at: Mapped[dt.datetime]
 
 
@@ -191,12 +196,12 @@ class Invite(Base):
 
 
 class CodeAttempt(Base):
-    """Wrong invite codes from one chat, to slow guessing down."""
+    """Wrong invite codes from one account, or from one chat ("chat:<id>"), to slow guessing."""
 
     __tablename__ = "code_attempt"
 
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime]
 

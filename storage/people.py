@@ -113,34 +113,69 @@ async def find_users(session: AsyncSession, name: str) -> list[User]:
     return [u for u in found if u.login == name] or found
 
 
+PRIVATE = "private"  # ChatIdentity.chat_type of a private chat
 SCOPES_KEY = "scopes"  # services/access.py keeps each user's expanded scope per session
 
 
 async def user_for_chat(session: AsyncSession, channel: str, external_id: str) -> User | None:
-    """The active user linked to a chat account, if any (one query: asked on every message)."""
-    query = select(User).join(ChatIdentity, ChatIdentity.user_id == User.id).where(
+    """The active user linked to a chat account, if any (one query: asked on every message).
+
+    The identity row comes with it, so `private_chat` and `note_private_chat` cost nothing.
+    """
+    query = select(User, ChatIdentity).join(ChatIdentity, ChatIdentity.user_id == User.id).where(
         ChatIdentity.channel == channel, ChatIdentity.external_id == external_id,
         User.active.is_(True))
-    return await session.scalar(query)
+    row = (await session.execute(query)).first()
+    return row[0] if row else None
+
+
+async def private_chat(session: AsyncSession, channel: str, external_id: str) -> str | None:
+    """The account's own private chat with the bot, when one is known."""
+    identity = await session.get(ChatIdentity, (channel, external_id))
+    if identity is None or identity.chat_type != PRIVATE:
+        return None
+    return identity.chat_id or identity.external_id
+
+
+async def note_private_chat(
+    session: AsyncSession, channel: str, external_id: str, chat_id: str
+) -> None:
+    """A linked account wrote in its private chat: that chat is where its sends go."""
+    identity = await session.get(ChatIdentity, (channel, external_id))
+    if identity is None or (identity.chat_type == PRIVATE and identity.chat_id == chat_id):
+        return
+    before = {"chat_id": identity.chat_id, "chat_type": identity.chat_type}
+    identity.chat_id, identity.chat_type = chat_id, PRIVATE
+    record(session, actor_id=identity.user_id, channel=channel, action="identity.private_chat",
+           entity="user", entity_id=identity.user_id, before=before,
+           after={"chat_id": chat_id, "chat_type": PRIVATE})
 
 
 async def link_chat(
     session: AsyncSession, channel: str, external_id: str, chat_id: str, user: User
-) -> None:
-    """Link (or re-link) a chat account to a user."""
+) -> User | None:
+    """Link (or re-link) a chat account, from its private chat `chat_id`, to a user.
+
+    Returns the user the account was linked to before, if another one.
+    """
     identity = await session.get(ChatIdentity, (channel, external_id))
     before = {"user_id": identity.user_id} if identity else None
+    previous = None
     if identity is None:
         identity = ChatIdentity(
             channel=channel,
             external_id=external_id,
             user_id=user.id,
             chat_id=chat_id,
+            chat_type=PRIVATE,
             linked_at=now(),
         )
         session.add(identity)
     else:
+        if identity.user_id != user.id:
+            previous = await session.get(User, identity.user_id)
         identity.user_id, identity.chat_id, identity.linked_at = user.id, chat_id, now()
+        identity.chat_type = PRIVATE
     record(
         session,
         actor_id=user.id,
@@ -152,3 +187,4 @@ async def link_chat(
         after={"channel": channel, "external_id": external_id},
     )
     await session.flush()
+    return previous

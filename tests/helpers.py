@@ -37,9 +37,11 @@ class Chat:
         channel: str = "test",
         private: bool = True,
         name: str | None = None,
+        chat_id: str | None = None,
     ) -> None:
         self.dispatcher, self.user_id, self.channel = dispatcher, user_id, channel
         self.private, self.name = private, name
+        self.chat_id = chat_id or user_id  # a private chat's id is the account's own
         self.last: list[Reply] = []
 
     async def say(
@@ -52,7 +54,7 @@ class Chat:
         """Send text (or a button's data) and keep the replies to this chat."""
         message = IncomingMessage(
             channel=self.channel,
-            chat_id=self.user_id,
+            chat_id=self.chat_id,
             user_id=self.user_id,
             text=text,
             button=button,

@@ -43,15 +43,21 @@ async def test_code_links_the_chat_once(demo_db: Database, clock: FixedClock) ->
     assert "Phạm vi: Thôn Chợ" in phone.text
     other = Chat(dispatcher, "tg-222")
     await other.say(code)  # typing the code alone works too, but only once
-    assert "đã được dùng" in other.text
+    assert "không còn dùng được" in other.text
 
 
-async def test_expired_code(demo_db: Database, clock: FixedClock) -> None:
-    code = await _invite(demo_db, clock, "Bùi Thị Minh", hours=1)
+async def test_used_and_expired_codes_get_one_answer(demo_db: Database, clock: FixedClock) -> None:
+    dispatcher = Dispatcher(demo_db, clock=clock)
+    used = await _invite(demo_db, clock, "Bùi Thị Minh")
+    expired = await _invite(demo_db, clock, "Bùi Thị Minh", hours=1)
+    await Chat(dispatcher, "tg-332").say(f"/start {used}")
     clock.advance(hours=2)
-    phone = Chat(Dispatcher(demo_db, clock=clock), "tg-333")
-    await phone.say(f"/start {code}")
-    assert "hết hạn" in phone.text
+    answers = []
+    for code in (used, expired):
+        phone = Chat(dispatcher, "tg-333")
+        await phone.say(f"/start {code}")
+        answers.append(phone.text)
+    assert answers[0] == answers[1] and "đã dùng hoặc đã hết hạn" in answers[0]
 
 
 async def test_wrong_codes_are_slowed_down(demo_db: Database, clock: FixedClock) -> None:

@@ -32,7 +32,7 @@ from storage.unit_tree import UnitInfo
 async def start_guided(ctx: Context, _argument: str) -> list[Reply]:
     """/baocao: pick the village (if several), then the household."""
     if not ctx.message.private:
-        return [ctx.reply("report_problem", code="private_only")]
+        return [ctx.reply("report_problem", code="private_only", group_safe=True)]
     assert ctx.user is not None
     villages = await reporting.reporter_villages(ctx.session, ctx.user)
     if not villages:

@@ -60,7 +60,7 @@ async def report_parsed(
     """A report already understood (household as typed, change, date): found, then summed up
     for Confirm / Change / Cancel, or the closest households and "Thêm hộ mới"."""
     if not ctx.message.private:
-        return [ctx.reply("report_problem", code="private_only")]
+        return [ctx.reply("report_problem", code="private_only", group_safe=True)]
     assert ctx.user is not None
     villages = await reporting.reporter_villages(ctx.session, ctx.user)
     if not villages:
