@@ -106,5 +106,6 @@ async def test_group_chat_gets_figures_but_no_names(demo_db: Database, clock: Fi
                  private=False)
     await group.say("Thôn Chợ thế nào?")
     assert "đã giảm 0/7" in group.text and "Phạm" not in group.text
-    await group.say("hộ Phạm Thị Đéc")
-    assert "tin nhắn riêng" in group.text and "khẩu" not in group.text
+    replies = await group.say("hộ Phạm Thị Đéc")
+    assert "Đã gửi riêng" in group.text and "khẩu" not in group.text
+    assert [r.to.chat_id for r in replies if r.to] == [group.user_id]  # the card, privately
