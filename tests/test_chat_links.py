@@ -159,3 +159,24 @@ async def _migrate(db: Database, direction: str, revision: str) -> None:
 
     async with db.engine.begin() as conn:
         await conn.run_sync(run)
+
+
+async def test_a_link_without_a_private_chat_gets_no_sends(
+        demo_db: Database, clock: FixedClock) -> None:
+    dispatcher = Dispatcher(demo_db, clock=clock)
+    officer = await login(demo_db, "Đỗ Thị Nga")
+    async with demo_db.session() as session, session.begin():  # as migration 0007 leaves it
+        identity = await session.get(ChatIdentity, ("test", officer))
+        assert identity is not None
+        identity.chat_id, identity.chat_type = None, None
+    head = Chat(dispatcher, await login(demo_db, "Bùi Thị Minh"))
+    await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
+    replies = await head.press("Xác nhận")
+    assert "Đã lưu báo cáo số" in head.text and not outbox(replies)
+    async with demo_db.session() as session:
+        [nga] = await find_users(session, "Đỗ Thị Nga")
+        assert await chat_for(session, nga.id, ["test"]) is None  # digests, reminders too
+    await Chat(dispatcher, officer).say("/toi")  # she writes privately: her chat again
+    await head.say("hộ ông Phạm Văn Thân thoát nghèo")
+    replies = await head.press("Xác nhận")
+    assert [r.to.chat_id for r in outbox(replies) if r.to] == [officer]

@@ -156,3 +156,22 @@ async def test_zalo_group_gets_a_note_and_the_list_goes_private(
         listing = await driver.expect(officer, "đang chờ xác nhận")
         [note] = [c.params["text"] for c in fake.sent("9a9a9a9a")]
     assert note.startswith("Đã gửi riêng") and "1. Đồng ý" in listing
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_decision_button_pressed_in_a_group_answers_privately(
+        kind: str, make_world: WorldFactory, demo_db: Database,
+        clock: Callable[[], dt.datetime]) -> None:
+    async with make_world("telegram") as world:
+        fake, driver, chat = world.fake, world.driver, group_chat(kind)
+        head, officer, _ = await onboard(driver, demo_db, clock())
+        number = await quick_report(driver, head, officer)
+        driver._mark(officer)
+        fake.update(callback_query={  # a keyboard forwarded or forged into the group
+            "id": "cb-group", "from": officer.account, "chat_instance": "ci",
+            "data": f"ok:{number}", "message": {"message_id": 1, "date": 1, "chat": chat,
+                                               "text": "…"}})
+        await driver.expect(officer, "Đã xác nhận")
+        await driver.expect(head, "đã xác nhận")
+        [note] = group_sends(fake, chat)
+    assert note.startswith("Đã gửi riêng")
