@@ -59,6 +59,7 @@ class Slots:
     date_problem: str | None = None  # "impossible" / "future": ask again, never a name
     list_filter: str | None = None  # "not_exited", "registered", "exited_recent", "fell_back"
     order: str | None = None  # "slowest", "not_met", "best"
+    title: str | None = None  # "Ông" / "Bà" when typed before the household's name
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,214 @@
+"""The words that point to each intent, with a weight: 3 decides, 2 points, 1 hints.
+
+Patterns run over folded tokens (short forms expanded). A message's score for an intent
+is the sum of the weights of its cues that occur; understanding.grammar adds the slots'
+evidence and turns the scores into a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from understanding.text import words
+from understanding.types import Intent
+
+CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
+    Intent.GREETING: (
+        (r"^(?:xin )?chao(?: anh| chi| em| ban| bot| ca nha| moi nguoi| buoi sang)?$", 4),
+        (
+            r"^(?:alo|a lo|lo|hello|hi|hey|helo|good morning|morning"
+            r"|chao buoi (?:sang|chieu|toi))$",
+            4,
+        ),
+        (r"^(?:xin )?chao\b|^(?:alo|hello|hi|hey)\b", 2),
+    ),
+    Intent.THANKS: (
+        (
+            r"^(?:cam on|thank you|ok|oke|okie|okay|ok roi|duoc roi|duoc|vang|u|uh|um|da|tot"
+            r"|tot qua|hay qua|tuyet|good|great|nice|cool|ro roi|ro|hieu|hieu roi|da ro|noted"
+            r"|got it"
+            r"|cam on nhieu|cam on ban|cam on bot|thanks a lot|many thanks|ty)$",
+            4,
+        ),
+        (r"\bcam on\b|\bthank you\b", 3),
+    ),
+    Intent.HELP: (
+        (
+            r"\b(?:huong dan|tro giup|giup do|help|menu|chi dan|cach dung|cach su dung)\b"
+            r"|^(?:giup|chi|chi giup|huong dan) (?:toi|em|minh|voi|cach)\b",
+            3,
+        ),
+        (r"\blam (?:sao|the nao|nhu the nao) (?:de|ma)\b|\bhow (?:do|can|to)\b", 3),
+        (r"\blam (?:sao|the nao|nhu the nao)\b", 1),
+        (r"\b(?:bot|ban) (?:lam duoc|biet lam|lam) (?:gi|nhung gi)\b|\bwhat can you\b", 3),
+        (r"\b(?:dung|su dung) (?:the nao|sao|nhu the nao)\b|\bcach bao cao\b", 3),
+    ),
+    Intent.UNIT_STATUS: (
+        (
+            r"\b(?:the nao|nhu the nao|ra sao|sao roi|tinh hinh|tien do|den dau|toi dau"
+            r"|how is|how s|how are|doing|progress|status|ket qua|the nao roi|on khong|ok khong)\b",
+            2,
+        ),
+        (r"\b(?:co on|dat chua|xong chua|ket qua the nao)\b", 1),
+    ),
+    Intent.COUNT: (
+        (r"\b(?:bao nhieu|may|how many|so luong|tong so|so ho|co tat ca)\b", 2),
+        (r"\b(?:bao nhieu|may|how many|so luong) (?:ho|households|gia dinh)\b", 2),
+    ),
+    Intent.HOUSEHOLD_LIST: (
+        (
+            r"\b(?:danh sach|liet ke|ke ten|ten cac ho|ten nhung ho|list|which households"
+            r"|who are the|cho xem cac ho|nhung ai)\b",
+            3,
+        ),
+        (r"\b(?:nhung|cac) ho\b|\bho nao\b|\bnhung gia dinh\b|\bho sap thoat\b", 2),
+        (r"\bsap thoat\b|\bdang ky thoat\b|\b36 thang\b|\btrong \d+ thang qua\b", 1),
+    ),
+    Intent.RANKING: (
+        (r"\b(?:thon|xa|phuong|ban|to dan pho|huyen|village|commune|ward)s? (?:nao|which)\b", 1),
+        (
+            r"\b(?:cham nhat|kem nhat|tot nhat|nhanh nhat|cao nhat|thap nhat|dung cuoi|dung dau"
+            r"|dan dau|xep hang|xep thu|slowest|fastest|best|worst|ranking|lowest|highest)\b",
+            3,
+        ),
+        (r"\b(?:chua dat|khong dat|vuot|dat) chi tieu\b|\b(?:cham|cham tien do|cham nhat)\b", 2),
+        (r"\bbehind\b|\bbehind target\b|\bnot met\b|\bmet (?:the )?target\b", 2),
+    ),
+    Intent.COMPARISON: (
+        (r"\bso sanh\b|\bcompare\b|\bso voi\b|\bversus\b|\bvs\b", 4),
+        (
+            r"\b(?:tot hon|hon kem|kem hon|nhanh hon|cham hon|khac nhau|better|worse|cao hon"
+            r"|thap hon|nhieu hon|it hon)\b",
+            2,
+        ),
+    ),
+    Intent.RESPONSIBLE: (
+        (
+            r"\bai (?:phu trach|quan ly|lo|la truong|la can bo|truc)\b"
+            r"|\bphu trach (?:nhung |cac )?(?:thon|xa|phuong|to dan pho|ban)s? nao\b"
+            r"|\bwho (?:is )?(?:responsible|in charge|manages|runs|leads|heads)\b",
+            4,
+        ),
+        (
+            r"\b(?:truong thon|can bo phu trach|can bo|chu tich|nguoi phu trach)"
+            r" (?:la ai|ten gi|la nguoi nao)\b|\bla ai\b|\bin charge\b|\bresponsible for\b",
+            3,
+        ),
+        (r"\bphu trach\b|\btruong thon\b|\bwho\b", 1),
+    ),
+    Intent.RATE: (
+        (r"\b(?:ty le|ti le|phan tram|rate|percentage|percent|bao nhieu phan tram)\b", 4),
+    ),
+    Intent.CHANGES: (
+        (
+            r"\b(?:thay doi|bien dong|co gi moi|gi moi|chuyen bien|dien bien|what changed"
+            r"|changes|what s new|news)\b",
+            3,
+        ),
+        (r"\bco ho nao\b|\bhas any\b|\bany household\b", 1),
+    ),
+    Intent.COMPLETENESS: (
+        (
+            r"\bchua (?:bao cao|nop|gui)\b|\b(?:da|co) bao cao chua\b|\bnot (?:yet )?reported\b"
+            r"|\bhaven t reported\b|\bmissing reports?\b|\bno reports?\b",
+            4,
+        ),
+        (
+            r"\b(?:du )?bao cao (?:du )?chua\b|\bdu bao cao\b"
+            r"|\b(?:thon|xa) nao (?:da )?bao cao\b|\bnop bao cao\b",
+            3,
+        ),
+    ),
+    Intent.DIGEST: (
+        (
+            r"^(?:xem |xuat |gui |cho xem |lay )?(?:bao cao|ban tin|tong ket|so ket|tom tat"
+            r"|summary|report|digest)\b",
+            2,
+        ),
+        (r"\btong ket\b|\bso ket\b|\bban tin\b|\bdigest\b|\bsummary\b|\breport for\b", 2),
+    ),
+    Intent.PENDING: (
+        (
+            r"\b(?:cho|can|dang doi|doi|chua) (?:duyet|xac nhan|phe duyet)\b|\bpending\b"
+            r"|\bawaiting\b|\bto (?:approve|confirm)\b",
+            4,
+        ),
+        (r"\bbao cao (?:nao )?(?:moi|chua xu ly)\b", 2),
+    ),
+    Intent.HOUSEHOLD_CARD: (
+        (r"^(?:xem |cho xem |thong tin )?(?:ho|nha|gia dinh)(?: ong| ba)?\b", 1),
+    ),
+    Intent.REPORT: (),
+}
+COMPILED = {intent: tuple((re.compile(p), w) for p, w in cues) for intent, cues in CUES.items()}
+QUESTION = re.compile(
+    r"\b(?:bao nhieu|may|nao|chua|ai|gi|sao|o dau|den dau|dau roi|the nao|ra sao|co phai"
+    r"|phai khong|how|what"
+    r"|which|who|why|when|where|many|is there|are there|tinh hinh|ty le|ti le|danh sach"
+    r"|so sanh|thay doi|liet ke)\b|\bkhong$|\bco\b.*\bkhong\b"
+)
+WORD = re.compile(r"[a-z]+")
+NAME_WORDS = frozenset(
+    {"cam", "to", "binh", "son", "lo", "truc", "nam", "do", "thi", "van"}
+)  # in place names
+GRAMMAR_WORDS = frozenset(
+    word
+    for cues in CUES.values()
+    for pattern, _ in cues
+    for word in WORD.findall(pattern.replace("\\b", " "))
+    if len(word) > 1
+) - NAME_WORDS | words(
+    "co con la cua va voi o tai trong den cho xem hien nay da duoc bi hay va moi ngheo"
+    " can thoat ho nguoi households household poor near of in the and with a an is are to"
+    " for this that there does has have much village commune target chi tieu hinh quy"
+    " nam thang ngay tu nhat tot hon kem them nua hang khong qua gan luc bay gio minh toi"
+    " please cho biet biet hay noi xin oi em tinh dang"
+    " ve cac nhung"
+)
+
+
+ADDRESS = frozenset(
+    {
+        "a",
+        "nhe",
+        "nha",
+        "nhen",
+        "oi",
+        "anh",
+        "chi",
+        "em",
+        "ban",
+        "bot",
+        "voi",
+        "roi",
+        "vay",
+        "di",
+        "ha",
+    }
+)
+
+
+def core(words: list[str]) -> str:
+    """The message without the particles and forms of address around it ('ok ạ' -> 'ok')."""
+    start, end = 0, len(words)
+    while end > start + 1 and words[end - 1] in ADDRESS:
+        end -= 1
+    while start < end - 1 and (words[start] == "oi" or words[start + 1] == "oi"):
+        start += 2 if words[start + 1] == "oi" else 1
+    kept = " ".join(words[start:end])
+    return kept if kept in ("duoc", "ok") or end - start > 0 else " ".join(words)
+
+
+def scores(folded: str) -> dict[Intent, float]:
+    """Each intent's cue score for a folded message."""
+    found: dict[Intent, float] = {}
+    for intent, cues in COMPILED.items():
+        total = sum(weight for pattern, weight in cues if pattern.search(folded))
+        if total:
+            found[intent] = total
+    return found
+
+
+def is_question(folded: str, asks: bool) -> bool:
+    """A question word or a '?' makes a message a question: never a report."""
+    return asks or bool(QUESTION.search(folded))
