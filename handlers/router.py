@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from domain.formatting import whole_number
 from domain.names import fold
-from handlers import accounts, decisions, groups, questions, reports
+from handlers import accounts, decisions, groups, intents, questions, reports
 from handlers.context import Context
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
 from storage import conversations
 from storage.db import Database
 from storage.people import user_for_chat
+from understanding.types import Intent
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
@@ -26,7 +27,7 @@ for names, handler in (
     (("huy", "cancel", "thoat"), accounts.cancel),
     (("toi", "whoami", "me"), accounts.who_am_i),
     (("trogiup", "help", "giupdo"), accounts.help_text),
-    (("tinhhinh", "status", "hoi"), questions.command),
+    (("tinhhinh", "status", "hoi"), intents.answer_text),
     (("baocao", "report"), reports.start_guided),
     (("cho", "pending", "choxacnhan"), decisions.list_pending),
     (("moi", "invite"), accounts.invite_in_chat),
@@ -88,7 +89,8 @@ class Dispatcher:
 
 
 async def route(ctx: Context) -> list[Reply]:
-    """Pick the handler: button, command, unregistered, current step, or free text."""
+    """Pick the handler: command, unregistered, button, a sentence report, the current step,
+    or the intent of free text (handlers/intents.py); never the order of substring checks."""
     text = ctx.message.text.strip()
     data = ctx.message.button or menu_choice(ctx, text)
     command, _, argument = text.partition(" ")
@@ -101,13 +103,14 @@ async def route(ctx: Context) -> list[Reply]:
         return await on_button(ctx, data)
     if fold(text) in {"bao cao", "baocao"}:
         return await reports.start_guided(ctx, "")
-    if reports.looks_like_report(text) and ctx.step not in reports.FREE_TEXT_STEPS:
-        return await reports.quick(ctx, text)  # a new sentence report restarts any flow
+    if not text and ctx.step == conversations.IDLE:
+        return [ctx.reply("ask_what")]
+    understood = await intents.read(ctx, text)
+    if understood.intent is Intent.REPORT and ctx.step not in reports.FREE_TEXT_STEPS:
+        return await intents.dispatch(ctx, understood)  # a new sentence report restarts a flow
     if ctx.step != conversations.IDLE:
         return await reports.continue_step(ctx, text)
-    if not text:
-        return [ctx.reply("ask_what")]
-    return await questions.answer_question(ctx, text)
+    return await intents.answer(ctx, understood, text)
 
 
 async def on_button(ctx: Context, data: str) -> list[Reply]:
@@ -120,6 +123,8 @@ async def on_button(ctx: Context, data: str) -> list[Reply]:
         return [await questions.household_reply(ctx, number if number is not None else 0)]
     if kind == accounts.RELINK:
         return await accounts.relink(ctx, value)
+    if kind == "iu":
+        return await intents.chosen(ctx, value)
     replies = await reports.on_button(ctx, kind, value)
     return replies or [ctx.reply("report_hint", step=ctx.step, field=None)]  # stale or forged
 

@@ -59,8 +59,8 @@ async def test_household_question(leader: Chat) -> None:
 async def test_outside_scope_is_not_answered(
     leader: Chat, demo_db: Database, clock: FixedClock
 ) -> None:
-    await leader.say("Hồng Thượng thế nào?")
-    assert "Không tìm thấy" in leader.text
+    await leader.say("Hồng Thượng thế nào?")  # exists, outside Cẩm Bình: said so, no figures
+    assert leader.text == "Xã Hồng Thượng không thuộc phạm vi anh/chị phụ trách."
     head = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Bùi Thị Minh"))
     await head.say("hộ Trương Thị Thanh")  # a household of Thôn Tô, not hers
     assert "Không tìm thấy hộ" in head.text

@@ -12,6 +12,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, replace
 
+from domain.names import fold
 from understanding import cues, slots
 from understanding.changes import corrected, find_change
 from understanding.dates import find_date
@@ -37,13 +38,18 @@ class Reading:
     slots: Slots
 
 
-def understand(message: str, today: dt.date, known: Container[str] = ()) -> Understood:
+def understand(
+    message: str, today: dt.date, known: Container[str] = (), intent: Intent | None = None
+) -> Understood:
     """The likeliest reading of a message, its confidence and the next likeliest intents.
 
     `known`: folded names of the units that exist (bare, 'cho', 'cam binh'), to take a
-    place's name whole even when one of its words is a word of the grammar.
+    place's name whole even when one of its words is a word of the grammar. `intent`: the
+    reading the asker chose among those offered (its slots read as that intent reads them).
     """
     reading = read(message, today, known)
+    if intent is not None:
+        return Understood(intent, finish(intent, reading.slots), 1.0)
     scored = cues.scores(cues.core(reading.text.words))
     for intent, bonus in evidence(reading).items():
         scored[intent] = scored.get(intent, 0.0) + bonus
@@ -77,6 +83,9 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
     if household_span:
         used.update(range(household_span[0], household_span[1] + 1))
     rest, _ = residual(text, cues.GRAMMAR_WORDS, used, known)
+    if not places and rest and fold(rest) in known:
+        places = [(rest, "", (0, 0))]  # a unit's name typed alone ('Cẩm Bình'): a place
+        rest = ""
     found = Slots(
         places=tuple(typed for typed, _, _ in places),
         own_place=own or not places,

@@ -77,7 +77,12 @@ YEAR_WORDS = frozenset({"nay", "ngoai", "truoc", "qua", "roi", "hien", "sau", "t
 
 
 def name_run(
-    text: Text, start: int, grammar: frozenset[str], used: set[int], first_free: bool = False
+    text: Text,
+    start: int,
+    grammar: frozenset[str],
+    used: set[int],
+    first_free: bool = False,
+    limit: int = MAX_NAME_WORDS,
 ) -> int:
     """Index one past the last name word from `start`.
 
@@ -87,7 +92,7 @@ def name_run(
     """
     words = text.words
     end = start
-    while end < len(words) and end - start < MAX_NAME_WORDS and end not in used:
+    while end < len(words) and end - start < limit and end not in used:
         word = words[end]
         free = first_free and end == start and word not in HARD_STOPS
         stop = (word in grammar or word in PARTICLES or word in HARD_STOPS) and not free
@@ -178,7 +183,7 @@ def find_household(
             title, start = words[start], start + 1
         elif word in TITLES:
             title = word
-        end = name_run(text, start, grammar, used, first_free=title is not None)
+        end = name_run(text, start, grammar, used, title is not None, limit=len(words))
         if end > start:
             typed_title = {"ong": "Ông", "ba": "Bà", "mr": "Ông", "mrs": "Bà", "ms": "Bà"}.get(
                 title or ""

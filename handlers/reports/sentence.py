@@ -15,18 +15,10 @@ from handlers.reports.steps import PICK_HOUSEHOLD, household_buttons, save
 from messaging.messages import Reply
 from services import reporting
 from services.lookup import best_households
+from understanding.changes import CHANGE_PHRASES
 
-# Longest phrases first: "thoat ngheo con can ngheo" before "thoat ngheo".
-QUICK_PHRASES: tuple[tuple[str, ChangeKind], ...] = (
-    (r"thoat ngheo (?:con|sang|thanh|len) (?:ho )?can ngheo", ChangeKind.EXIT_TO_NEAR_POOR),
-    (r"thoat can ngheo|het can ngheo|ra khoi can ngheo", ChangeKind.EXIT_NEAR_POVERTY),
-    (r"thoat ngheo(?: han| hoan toan)?|het ngheo|ra khoi ngheo", ChangeKind.EXIT_POVERTY),
-    (r"tai ngheo|ngheo lai|roi lai vao ngheo", ChangeKind.FELL_BACK),
-    (r"phat sinh can ngheo|moi can ngheo", ChangeKind.NEW_NEAR_POOR),
-    (r"phat sinh ngheo|moi ngheo|roi vao ngheo", ChangeKind.NEW_POOR),
-    (r"chuyen di(?: noi khac)?|chuyen khau", ChangeKind.MOVED_AWAY),
-    (r"qua doi|da mat|chet|nhap ho|khong con", ChangeKind.ENDED),
-)
+# The phrase list lives in the understanding layer, shared with the router's reading.
+QUICK_PHRASES = CHANGE_PHRASES
 NAME_NOISE = re.compile(r"\b(bao cao|ho gia dinh|gia dinh|ho|ong|ba|cua|da|vua|duoc)\b")
 
 

@@ -1,0 +1,27 @@
+"""Intents through the real Telegram adapter: small talk, scope refusal, choices as buttons."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from tests.e2e.conftest import WorldFactory, with_leader
+from tests.e2e.fake_telegram import buttons
+from tests.e2e.scenario import LEADER
+
+
+async def test_intents_over_telegram(make_world: WorldFactory, demo_db: Database) -> None:
+    async with with_leader(make_world, demo_db) as world:
+        driver = world.driver
+        leader = driver.person(LEADER, 2)
+        await driver.say(leader, "chào")
+        greeting = await driver.expect(leader, "Chào anh/chị Đỗ Văn Liên")
+        assert "hộ nghèo" not in greeting
+        await driver.say(leader, "Hồng Thượng thế nào?")
+        await driver.expect(leader, "Xã Hồng Thượng không thuộc phạm vi anh/chị phụ trách.")
+        await driver.say(leader, "Phạm Thị Đéc")
+        await driver.expect(leader, "Bot hiểu anh/chị hỏi về Phạm Thị Đéc")
+        offered = [label for label, _ in buttons(world.fake.sent(leader.chat)[-1])]
+        assert offered == ["Tình hình Phạm Thị Đéc", "Thông tin hộ Phạm Thị Đéc"]
+        await driver.press(leader, "Thông tin hộ")
+        await driver.expect(leader, "Hộ Bà Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình")
+        await driver.say(leader, "thon cho sao roi a")
+        await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình – kế hoạch năm 2024")
