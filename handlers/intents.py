@@ -22,7 +22,7 @@ from understanding.types import Intent, Understood
 
 IntentHandler = Callable[[Context, Understood], Awaitable[list[Reply]]]
 NEVER_OFFERED = {Intent.UNKNOWN, Intent.GREETING, Intent.THANKS}
-# handled here whatever handlers/answers registers; other intents go to ANSWERS first
+# routed here whatever handlers/answers registers; other intents go to ANSWERS first
 FIXED = {
     Intent.GREETING,
     Intent.THANKS,
@@ -30,6 +30,7 @@ FIXED = {
     Intent.PENDING,
     Intent.HOUSEHOLD_CARD,
     Intent.REPORT,
+    Intent.UNIT_STATUS,  # names resolved (a bare name may be a household's), then ANSWERS'
 }
 
 

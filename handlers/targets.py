@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 
 from handlers import questions, reports
+from handlers.answers import ANSWERS
 from handlers.context import Context
 from messaging.messages import Button, Reply
 from services import ask, places, reporting
@@ -66,7 +67,8 @@ async def for_unit(
 
 
 async def unit_status(ctx: Context, understood: Understood) -> list[Reply]:
-    """'Thôn Chợ thế nào' (progress); a bare name that is no place may be a household."""
+    """'Thôn Chợ thế nào' (progress; handlers/answers' status when registered there); a bare
+    name that is no place may be a household's."""
     units = await _units(ctx, understood)
     if isinstance(units, tuple):
         card = await _household_instead(ctx, units[1]) if units[0] == "missing" else None
@@ -75,6 +77,8 @@ async def unit_status(ctx: Context, understood: Understood) -> list[Reply]:
         return [units]
     if not units:
         return [ctx.reply("ask_what")]
+    if Intent.UNIT_STATUS in ANSWERS:  # the answer kind of its own (periods judged there)
+        return await ANSWERS[Intent.UNIT_STATUS](ctx, understood, list(units))
     period = understood.slots.period
     as_of = min(period.end(), ctx.today) if period else ctx.today
     replies = [await questions.unit_reply(ctx, unit.id, as_of) for unit in units[:3]]
