@@ -163,7 +163,7 @@ GRAMMAR_WORDS = frozenset(
     " for this that there does has have much village commune target chi tieu hinh quy"
     " nam thang ngay tu nhat tot hon kem them nua hang khong qua gan luc bay gio minh toi"
     " please cho biet biet hay noi xin oi em tinh dang"
-    " ve cac nhung"
+    " ve cac nhung poverty rate list"
 )
 
 
@@ -186,6 +186,14 @@ ADDRESS = frozenset(
         "ha",
     }
 )
+
+
+BIGRAMS = frozenset(
+    match.group(1)
+    for cues in CUES.values()
+    for pattern, _ in cues
+    for match in re.finditer(r"(?=\b([a-z]+ [a-z]+)\b)", pattern.replace("\\b", " "))
+)  # 'xep hang', 'cho xem': two words of the grammar that are no name after a unit word
 
 
 def core(words: list[str]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 
 from domain.names import UNIT_PREFIXES
+from understanding.cues import BIGRAMS
 from understanding.text import PARTICLES, Text, words
 
 PREFIXES = sorted((tuple(p.split()) for p in UNIT_PREFIXES), key=len, reverse=True)
@@ -94,7 +95,8 @@ def name_run(
     end = start
     while end < len(words) and end - start < limit and end not in used:
         word = words[end]
-        free = first_free and end == start and word not in HARD_STOPS
+        free = first_free and end == start and word not in HARD_STOPS | PARTICLES
+        free = free and f"{word} {words[end + 1] if end + 1 < len(words) else ''}" not in BIGRAMS
         stop = (word in grammar or word in PARTICLES or word in HARD_STOPS) and not free
         if word in NAME_SYLLABLES and (end > start or first_free or word not in HARD_STOPS):
             stop = (words[end + 1] if end + 1 < len(words) else "") in NAME_SYLLABLES[word]
@@ -111,7 +113,14 @@ def name_run(
     return end
 
 
-NOT_UNIT = {("tinh", "hinh"), ("quan", "ly"), ("quan", "tam"), ("ban", "dau"), ("ban", "oi")}
+NOT_UNIT = {
+    ("ban", "tin"),
+    ("tinh", "hinh"),
+    ("quan", "ly"),
+    ("quan", "tam"),
+    ("ban", "dau"),
+    ("ban", "oi"),
+}
 
 
 def _is_unit_word(words: list[str], index: int) -> bool:
@@ -205,8 +214,8 @@ def residual(
         end = known_run(text.words, index, used, known)
         if end < index + 2:
             end = name_run(text, index, grammar, used)
-        if end == index + 1 and text.words[index] in OWN:
-            end = index  # 'của mình': no name
+        if end == index + 1 and (text.words[index] in OWN or text.words[index] in grammar):
+            end = index  # 'của mình', 'tỷ lệ': one word of the grammar is no name
         if end > index and (best is None or end - index > best[1] - best[0] + 1):
             best = (index, end - 1)
         index = max(end, index + 1)

@@ -22,6 +22,6 @@ async def test_intents_over_telegram(make_world: WorldFactory, demo_db: Database
         offered = [label for label, _ in buttons(world.fake.sent(leader.chat)[-1])]
         assert offered == ["Tình hình Phạm Thị Đéc", "Thông tin hộ Phạm Thị Đéc"]
         await driver.press(leader, "Thông tin hộ")
-        await driver.expect(leader, "Hộ Bà Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình")
+        await driver.expect(leader, "Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình")
         await driver.say(leader, "thon cho sao roi a")
         await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình – kế hoạch năm 2024")
