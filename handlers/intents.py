@@ -42,14 +42,14 @@ async def read(ctx: Context, text: str, intent: Intent | None = None) -> Underst
 async def answer_text(ctx: Context, text: str) -> list[Reply]:
     """Answer free text (also `/tinhhinh TEXT`)."""
     if not text.strip():
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     return await answer(ctx, await read(ctx, text), text)
 
 
 async def answer(ctx: Context, understood: Understood, text: str) -> list[Reply]:
     """Dispatch on the intent, or offer the likeliest readings when unsure."""
     if understood.intent is Intent.UNKNOWN:
-        return [ctx.reply("not_understood")]
+        return [ctx.reply("not_understood", group_safe=True)]
     if understood.confidence < FALLBACK_THRESHOLD:
         offered = _choices(understood)
         if len(offered) >= 2:
@@ -67,7 +67,7 @@ async def dispatch(ctx: Context, understood: Understood) -> list[Reply]:
         if isinstance(units, Reply):
             return [units]
         return await ANSWERS[understood.intent](ctx, understood, units)
-    return [ctx.reply("not_answered_yet", topic=_topic(understood))]
+    return [ctx.reply("not_answered_yet", group_safe=True, topic=_topic(understood))]
 
 
 async def chosen(ctx: Context, value: str) -> list[Reply]:
@@ -75,7 +75,7 @@ async def chosen(ctx: Context, value: str) -> list[Reply]:
     text = ctx.data.get(targets.ASKED)
     name, _, unit = value.partition(":")
     if not text or name not in Intent._value2member_map_:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     understood = await read(ctx, text, Intent(name))
     if unit.isdigit():
         return await targets.for_unit(ctx, understood, int(unit), dispatch)
@@ -97,6 +97,7 @@ def _offer(ctx: Context, understood: Understood, offered: list[Intent], text: st
     return ctx.reply(
         "ask_which_meaning",
         buttons=buttons,
+        group_safe=not slots.household,  # a household's name stays out of a group
         choices=labels,
         places=list(slots.places),
         household=slots.household,
@@ -119,12 +120,14 @@ def _topic(understood: Understood) -> str:
 async def greeting(ctx: Context, _understood: Understood) -> list[Reply]:
     """'chào': a greeting back, never figures."""
     name = ctx.user.name if ctx.user else None
-    return [ctx.reply("greeting", name=name, role=ctx.user.role if ctx.user else None)]
+    return [
+        ctx.reply("greeting", group_safe=True, name=name, role=ctx.user.role if ctx.user else None)
+    ]
 
 
 async def thanks(ctx: Context, _understood: Understood) -> list[Reply]:
     """'cảm ơn', 'ok': a short answer, never figures."""
-    return [ctx.reply("thanks")]
+    return [ctx.reply("thanks", group_safe=True)]
 
 
 async def help_for_role(ctx: Context, _understood: Understood) -> list[Reply]:
@@ -140,7 +143,7 @@ async def pending(ctx: Context, _understood: Understood) -> list[Reply]:
 async def household_card(ctx: Context, understood: Understood) -> list[Reply]:
     """'hộ Phạm Thị Đéc thoát nghèo chưa': the household's card (a question, not a report)."""
     if not understood.slots.household:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     return await questions.household_answer(ctx, understood.slots.household)
 
 

@@ -38,7 +38,7 @@ async def _units(ctx: Context, understood: Understood) -> list[UnitInfo] | Reply
     chosen = _chosen.get()
     if chosen is not None:
         node = (await unit_tree(ctx.session)).get(chosen)
-        return [node] if node else ctx.reply("not_in_scope")
+        return [node] if node else ctx.reply("not_in_scope", group_safe=True)
     named = understood.slots.places
     if not named:
         return list(await places.own_units(ctx.session, await scope_of(ctx.session, ctx.user)))
@@ -58,7 +58,7 @@ async def for_unit(
     """A namesake chosen by button: the same question about that unit (if in scope)."""
     assert ctx.user is not None
     if not (await scope_of(ctx.session, ctx.user)).covers(unit_id):
-        return [ctx.reply("not_in_scope")]
+        return [ctx.reply("not_in_scope", group_safe=True)]
     token = _chosen.set(unit_id)  # read by units_for during this dispatch only
     try:
         return await dispatch(ctx, understood)
@@ -76,7 +76,7 @@ async def unit_status(ctx: Context, understood: Understood) -> list[Reply]:
     if isinstance(units, Reply):
         return [units]
     if not units:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     if Intent.UNIT_STATUS in ANSWERS:  # the answer kind of its own (periods judged there)
         return await ANSWERS[Intent.UNIT_STATUS](ctx, understood, list(units))
     period = understood.slots.period
@@ -92,7 +92,7 @@ async def report(ctx: Context, understood: Understood) -> list[Reply]:
     """A one-sentence report, its slots parsed: to the report flow's entry point."""
     slots = understood.slots
     if slots.change is None:
-        return [ctx.reply("ask_what")]
+        return [ctx.reply("ask_what", group_safe=True)]
     household = f"{slots.title} {slots.household}" if slots.title else slots.household or ""
     if slots.date_problem:
         example = household[:1].lower() + household[1:] if slots.title else household
@@ -118,8 +118,10 @@ async def _problem(ctx: Context, kind: str, typed: str) -> Reply:
     if kind == "outside":
         tree = await unit_tree(ctx.session)
         named = places.matches(tree, typed)
-        return ctx.reply("place_outside_scope", name=named[0].name if named else typed)
-    return ctx.reply("not_found", subject=typed)
+        return ctx.reply(
+            "place_outside_scope", group_safe=True, name=named[0].name if named else typed
+        )
+    return ctx.reply("not_found", group_safe=True, subject=typed)
 
 
 async def _which(
@@ -133,7 +135,7 @@ async def _which(
         buttons = [
             [Button(labels[u.id], f"iu:{understood.intent.value}:{u.id}")] for u in units[:10]
         ]
-    return ctx.reply("ask_which_unit", buttons=buttons, subject=typed)
+    return ctx.reply("ask_which_unit", group_safe=True, buttons=buttons, subject=typed)
 
 
 async def _household_instead(ctx: Context, typed: str) -> list[Reply] | None:

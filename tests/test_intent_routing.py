@@ -143,3 +143,15 @@ async def test_never_echoes_folded_text(demo_db: Database, clock: FixedClock) ->
     leader = await chat_as(demo_db, clock, LEADER)
     await leader.say("Thôn Đồng Tâm thế nào")  # no such village anywhere
     assert 'Không tìm thấy "Thôn Đồng Tâm"' in leader.text
+
+
+async def test_small_talk_and_refusals_stay_in_a_group(demo_db: Database,
+                                                       clock: FixedClock) -> None:
+    head = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, HEAD), private=False,
+                chat_id="-100777")
+    await head.say("chào")
+    assert head.text.startswith("Chào anh/chị Bùi Thị Minh")
+    await head.say("Thôn Tô thế nào")
+    assert head.text == "Thôn Tô không thuộc phạm vi anh/chị phụ trách."
+    await head.say("hộ Phạm Thị Đéc thoát nghèo chưa")  # a card: sent privately, not here
+    assert "khẩu" not in head.text and "Phạm Thị Đéc" not in head.text
