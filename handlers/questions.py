@@ -7,6 +7,7 @@ import datetime as dt
 from handlers.context import Context
 from messaging.messages import Button, Reply
 from services import ask
+from services.standing import needs_attention
 
 
 async def unit_reply(ctx: Context, unit_id: int, as_of: dt.date | None = None) -> Reply:
@@ -22,7 +23,8 @@ async def unit_reply(ctx: Context, unit_id: int, as_of: dt.date | None = None) -
     if group:
         progress.waiting = []  # a group has members outside the role's scope: no names there
     template = "village_progress" if progress.unit.level == "village" else "unit_progress"
-    return ctx.reply(template, p=progress, group=group, group_safe=group)
+    attention = needs_attention(progress.villages)
+    return ctx.reply(template, p=progress, attention=attention, group=group, group_safe=group)
 
 
 async def household_answer(ctx: Context, name: str) -> list[Reply]:

@@ -9,24 +9,23 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold, sort_key
+from domain.names import fold
 from domain.periods import Period
-from domain.progress import Verdict
 from domain.schedule import Calendar, PlannedSend
 from messaging.labels import label
 from messaging.messages import Button, Reply
 from messaging.render import render
 from services.charts import village_chart
 from services.decisions import pending_in_scope
-from services.progress import UnitProgress, unit_progress
+from services.progress import UnitProgress
 from services.recipients import Recipient
+from services.standing import behind_pace, needs_attention, ordered, progress_at, rank
 from services.workbook import ChangeRow, summary_workbook
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
-from storage.unit_tree import UnitInfo, unit_tree
+from storage.unit_tree import unit_tree
 
 PENDING_SHOWN = 5
-RANK = [Verdict.MET, Verdict.AHEAD, Verdict.ON_PACE, Verdict.BEHIND, Verdict.NO_TARGET]
 
 
 @dataclass(frozen=True)
@@ -56,26 +55,6 @@ class Occasion:
     def late(self) -> bool:
         """Sent well after it was due (the bot was down)."""
         return self.now - self.send.due > dt.timedelta(hours=self.cal.late_after_hours)
-
-
-@dataclass(frozen=True)
-class Attention:
-    """A village the commune leader should look at, and why."""
-
-    village: UnitProgress
-    poor_behind: bool
-    near_behind: bool
-    fell_back: int
-
-
-async def progress_at(session: AsyncSession, unit: UnitInfo, share: float,
-                      as_of: dt.date, names: bool = False) -> UnitProgress | None:
-    """Progress as of a date, judged against the pace due at the period's end."""
-    progress = await unit_progress(session, unit, as_of, names)
-    if progress is not None:
-        for part in [progress, *progress.villages]:
-            part.expected = share
-    return progress
 
 
 async def officer_digest(session: AsyncSession, occasion: Occasion,
@@ -138,9 +117,9 @@ async def area_digest(session: AsyncSession, occasion: Occasion,
 
 async def _area_reply(session: AsyncSession, total: UnitProgress, ranked: list[UnitProgress],
                       occasion: Occasion) -> Reply:
-    behind = [p for p in ranked if Verdict.BEHIND in (p.poor_verdict, p.near_poor_verdict)]
+    behind = [p for p in ordered(ranked, "slowest") if behind_pace(p)]
     text = render("digest_area", p=total, period=occasion.period, ranked=ranked,
-                  behind=sorted(behind, key=lambda p: (_gap(p), sort_key(p.unit.name))),
+                  behind=behind,
                   late=occasion.late)
     changes = await changes_between(session, [v.unit.id for v in total.villages],
                                     occasion.period.start(occasion.cal.cutoff_day),
@@ -150,27 +129,6 @@ async def _area_reply(session: AsyncSession, total: UnitProgress, ranked: list[U
     workbook = summary_workbook(total, ranked, changes, occasion.period,
                                 parts=render("digest_labels", key="xlsx.area_first_header"))
     return Reply(text, document=(f"{name}.xlsx", workbook))
-
-
-def rank(villages: list[UnitProgress]) -> list[UnitProgress]:
-    """Villages by pace on poor households: met, ahead, on pace, behind, no target."""
-    return sorted(villages, key=lambda v: (RANK.index(v.poor_verdict), -(v.poor.share or 0.0),
-                                           -(v.near_poor.share or 0.0), v.unit.name_key))
-
-
-def needs_attention(villages: list[UnitProgress]) -> list[Attention]:
-    """Villages behind pace on either target, or with households fallen back into poverty."""
-    found = [Attention(v, v.poor_verdict is Verdict.BEHIND,
-                       v.near_poor_verdict is Verdict.BEHIND, v.poor.confirmed.fell_back)
-             for v in villages]
-    found = [a for a in found if a.poor_behind or a.near_behind or a.fell_back]
-    return sorted(found, key=lambda a: (_gap(a.village), sort_key(a.village.unit.name)))
-
-
-def _gap(village: UnitProgress) -> float:
-    """Households short of the pace line, poor and near-poor together (negative: short)."""
-    return sum(track.confirmed.net - (track.target or 0) * village.expected
-               for track in (village.poor, village.near_poor))
 
 
 async def describe_change(session: AsyncSession, change: StatusChange) -> str:

@@ -13,9 +13,10 @@ from domain.statuses import ReportState
 from messaging.messages import Button, Reply
 from messaging.render import render
 from services.decisions import pending_in_scope
-from services.digests import Occasion, progress_at
+from services.digests import Occasion
 from services.progress import UnitProgress, unit_progress
 from services.recipients import Recipient
+from services.standing import progress_at
 from storage.models import Household, StatusChange
 
 

@@ -17,3 +17,7 @@ from understanding.types import Intent, Understood
 AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[Reply]]]
 
 ANSWERS: dict[Intent, AnswerHandler] = {}
+
+from handlers.answers import ranking  # noqa: E402  (the modules import nothing of this one)
+
+ANSWERS[Intent.RANKING] = ranking.answer

@@ -25,3 +25,12 @@ async def test_intents_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.expect(leader, "Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình")
         await driver.say(leader, "thon cho sao roi a")
         await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình – kế hoạch năm 2024")
+
+
+async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database) -> None:
+    async with with_leader(make_world, demo_db) as world:
+        driver = world.driver
+        leader = driver.person(LEADER, 2)
+        await driver.say(leader, "Thôn nào chậm nhất?")
+        slowest = await driver.expect(leader, "thôn chậm tiến độ")
+        assert "1. Thôn Chợ: nghèo 0/7 – chậm tiến độ; cận nghèo 0/3" in slowest
