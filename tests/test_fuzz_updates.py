@@ -175,6 +175,10 @@ FOUND_TELEGRAM: list[Post] = [  # crashed the adapter or the dispatcher before t
     ("update", {"update_id": 9_000_000_006, "message": {  # ... so this went unanswered
         "message_id": 6, "date": 1, "text": "/toi", "chat": PRIVATE,
         "from": {"id": 7_000_000_009, "is_bot": False, "first_name": "A"}}}, ANSWER, SECRET),
+    ("update", {"update_id": 9_000_000_007, "callback_query": {  # id null: PTB drops the
+        "id": None, "chat_instance": "ci", "data": "u:1",  # parameter, so the spinner call
+        "message": {"message_id": 1, "date": 1, "chat": PRIVATE},  # had no callback_query_id
+        "from": {"id": 7_000_000_009, "is_bot": False, "first_name": "A"}}}, ANY, SECRET),
     ("update", {"update_id": 10**70, "message": {  # ids too long to keep (PostgreSQL failed)
         "message_id": 3, "date": 1, "chat": {"id": -(10**70), "type": "private"}, "text": "/toi",
         "from": {"id": 10**70, "is_bot": False, "first_name": "A"}}}, ANY, SECRET),
@@ -198,9 +202,9 @@ async def test_telegram_webhook_takes_any_update(telegram_hook: Hook, batch: lis
     await play_batch(telegram_hook, batch)
     presses = [b["callback_query"]["id"] for k, b, e, s in batch
                if e == ANSWER and s == SECRET and "callback_query" in b]
-    spun = {c.params["callback_query_id"] for c in telegram_hook.fake.calls
-            if c.method == "answerCallbackQuery"}
-    assert set(presses) <= spun  # every button's spinner stopped
+    answers = [c.params for c in telegram_hook.fake.calls if c.method == "answerCallbackQuery"]
+    assert all(a.get("callback_query_id") for a in answers), answers  # never for no query
+    assert set(presses) <= {a["callback_query_id"] for a in answers}  # every spinner stopped
 
 
 @SETTINGS

@@ -170,8 +170,9 @@ class TelegramChannel:
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer the button spinner, run the dispatcher, send the replies."""
-        if update.callback_query is not None:
-            await self._try(update.callback_query.answer)
+        query = update.callback_query
+        if query is not None and _text(query.id):  # a null id would go out as no id at all
+            await self._try(query.answer)
         incoming = to_incoming(update)
         if incoming is None:
             return
