@@ -94,7 +94,11 @@ def demo_data() -> None:
         finally:
             await app.db.dispose()
 
-    for result in _run(work):
+    results = _run(work)
+    if all(r.ok and not r.changed for r in results):  # its warnings were shown the first time
+        click.echo(f"Dữ liệu mẫu đã nạp từ trước ({len(results)} tệp): không có gì thay đổi.")
+        return
+    for result in results:
         _print_result(result)
 
 

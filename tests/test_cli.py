@@ -57,6 +57,28 @@ def test_newcomer_scenario_across_invocations(cli) -> None:  # type: ignore[no-u
     assert "report.create" in audit and "report.confirmed" in audit
 
 
+def test_demo_data_again_says_it_is_loaded(cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli("demo-data").stdout
+    assert "CẢNH BÁO" in first and "đã nhập" in first
+    again = cli("demo-data").stdout
+    assert again.splitlines() == ["Dữ liệu mẫu đã nạp từ trước (3 tệp): không có gì thay đổi."]
+
+
+def test_readme_story_runs_as_written(tmp_path: Path) -> None:
+    """The README's console story, typed as shown (venv activated), ends with the figure."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    story = readme.split("## The whole story in the console", 1)[1]
+    script = story.split("```sh\n", 1)[1].split("```", 1)[0]
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix))
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'story.db'}"}
+    env = {k: v for k, v in env.items() if k not in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")}
+    result = subprocess.run(["bash", "-e", "-c", script], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Hộ nghèo: đã giảm 1/7 hộ (14%)" in result.stdout
+    assert "report.confirmed" in result.stdout
+
+
 def test_import_errors_name_file_row_and_column(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.csv"
     bad.write_text("nam,tinh,xa,thon,ho_ngheo\n2024,Tỉnh A,Xã B,Thôn C,mười\n", encoding="utf-8")
