@@ -1,4 +1,5 @@
-"""Intents through the real Telegram adapter: small talk, scope refusal, choices as buttons."""
+"""Intents through the real Telegram adapter: small talk, scope refusal, choices as buttons,
+the answers of handlers/answers."""
 
 from __future__ import annotations
 
@@ -34,3 +35,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.say(leader, "Thôn nào chậm nhất?")
         slowest = await driver.expect(leader, "thôn chậm tiến độ")
         assert "1. Thôn Chợ: nghèo 0/7 – chậm tiến độ; cận nghèo 0/3" in slowest
+        await driver.say(leader, "Thôn Chợ có bao nhiêu hộ nghèo?")
+        await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình: 14 hộ nghèo (đã xác nhận")
