@@ -47,10 +47,10 @@ async def compose_all(db: Database, period: str,
     for kind in KINDS:
         send = send_of(kind, period)
         occasion = Occasion(send, CAL, send.due)
-        async with db.session() as session:
+        async with db.reading() as session:
             people = await recipients(session, kind, send.period.year, within)
         for recipient in people:
-            async with db.session() as session:
+            async with db.reading() as session:
                 replies = await compose(session, occasion, recipient) or []
             made[kind.value] += 1
             for reply in replies:
@@ -62,7 +62,7 @@ async def compose_all(db: Database, period: str,
 
 async def commune_units(db: Database) -> set[int]:
     """The first commune and its villages."""
-    async with db.session() as session:
+    async with db.reading() as session:
         commune = (await session.scalars(select(Unit).where(Unit.level == "commune")
                                          .order_by(Unit.id).limit(1))).one()
         villages = (await session.scalars(select(Unit.id).where(

@@ -108,7 +108,7 @@ async def _with_app(work: Callable[..., Awaitable[None]], *args: object) -> None
 async def _preview(app: App, unit_name: str, period: Period, as_name: str | None,
                    out: Path | None, kinds: tuple[str, ...]) -> None:
     cal = calendar_of(app.settings)
-    async with app.db.session() as session:
+    async with app.db.reading() as session:
         tree = await unit_tree(session)
         found = best_units(unit_name, tree, EVERYTHING)
         if not found:
@@ -182,7 +182,7 @@ async def _list(app: App, at_text: str | None, days: int) -> None:
     zone = ZoneInfo(cal.timezone)
     now = (dt.datetime.combine(dt.date.fromisoformat(at_text), dt.time(), zone)
            if at_text else dt.datetime.now(zone)).astimezone(dt.UTC)
-    async with app.db.session() as session:
+    async with app.db.reading() as session:
         for send in upcoming_sends(now, days, cal):
             people = await recipients(session, send.kind, send.period.year)
             rows = await ledger.rows_for(session, send.kind.value, send.period.key)

@@ -88,7 +88,7 @@ async def _targets(run: Run, send: PlannedSend) -> list[Target]:
     lease = dt.timedelta(minutes=run.policy.lease_minutes)
     now = run.clock()
     found = []
-    async with run.db.session() as session:
+    async with run.db.reading() as session:
         rows = await ledger.rows_for(session, send.kind.value, send.period.key)
         for recipient in await recipients(session, send.kind, send.period.year):
             row = rows.get(recipient.user.id)
@@ -103,7 +103,7 @@ async def _targets(run: Run, send: PlannedSend) -> list[Target]:
 async def _claim(run: Run, send: PlannedSend, target: Target) -> tuple[int, int] | None:
     """(ledger id, attempt number) when this process won the send, else None."""
     lease = dt.timedelta(minutes=run.policy.lease_minutes)
-    async with run.db.session() as session, session.begin():
+    async with run.db.transaction() as session:
         row = target.row
         if row is None:
             new_id = await ledger.claim_new(session, send.kind.value, send.period.key,
@@ -116,16 +116,20 @@ async def _claim(run: Run, send: PlannedSend, target: Target) -> tuple[int, int]
 
 
 async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
-    """Claim, compose, send, record; the result word counts in the run's report."""
+    """Claim, compose, send, record; the result word counts in the run's report.
+
+    Composing only reads, in a session of its own (no write lock, no turn): questions are
+    answered while charts and spreadsheets are built. Each write is a short transaction.
+    """
     claim = await _claim(run, send, target)
     if claim is None:
         return "busy"
     delivery_id, attempt = claim
     occasion = Occasion(send, run.cal, run.clock())
     try:
-        async with run.db.session() as session, session.begin():
+        async with run.db.reading() as session:
             replies = await compose(session, occasion, target.recipient)
-            await _offer_menus(session, target.chat, replies or [])
+        await _offer_menus(run.db, target.chat, replies or [])
         if replies:
             await run.broadcaster.send(_address(target.chat), replies)
     except Exception as error:
@@ -158,13 +162,14 @@ def _failure(run: Run, error: Exception, delivery_id: int,
                                  "next_attempt_at": run.clock() + backoff}
 
 
-async def _offer_menus(session: AsyncSession, chat: ChatIdentity, replies: list[Reply]) -> None:
+async def _offer_menus(db: Database, chat: ChatIdentity, replies: list[Reply]) -> None:
     """A reminder's "Báo cáo ngay" can be answered by typing its number (Zalo, console)."""
     menu = [[b.label, b.data] for reply in replies for b in reply.flat_buttons()]
     if menu:
         address = _address(chat)
-        await conversations.offer_menu(session, chat.channel, address.chat_id,
-                                       chat.external_id, menu)
+        async with db.transaction() as session:
+            await conversations.offer_menu(session, chat.channel, address.chat_id,
+                                           chat.external_id, menu)
 
 
 def _address(chat: ChatIdentity) -> Address:
@@ -172,7 +177,7 @@ def _address(chat: ChatIdentity) -> Address:
 
 
 async def _finish(run: Run, delivery_id: int, state: DeliveryState, **values: object) -> str:
-    async with run.db.session() as session, session.begin():
+    async with run.db.transaction() as session:
         if not await ledger.finish(session, delivery_id, run.token, state, **values):
             log.warning("delivery %s: claim taken over before it was recorded", delivery_id)
     return state.value
@@ -180,7 +185,7 @@ async def _finish(run: Run, delivery_id: int, state: DeliveryState, **values: ob
 
 async def report_failures(run: Run) -> int:
     """Tell the admins, once, about sends given up on; returns how many were reported."""
-    async with run.db.session() as session, session.begin():
+    async with run.db.transaction() as session:
         chats = [c for user in await admins(session)
                  if (c := await chat_for(session, user.id, run.broadcaster.running))]
         if not chats:

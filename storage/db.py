@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+READ_ONLY = "giamngheo_read_only"  # execution option of the reading engine (SQLite)
 
 
 def async_database_url(url: str) -> str:
@@ -48,8 +49,11 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(
+            **{READ_ONLY: True} if self.is_sqlite else {"postgresql_readonly": True})
+        self.read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._turns = asyncio.Semaphore(1 if self.is_sqlite else transactions_at_once)
 
     def session(self) -> AsyncSession:
@@ -71,6 +75,19 @@ class Database:
             await stack.enter_async_context(self._turns)
             session = await stack.enter_async_context(self.sessions())
             await stack.enter_async_context(session.begin())
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session that only reads: no write lock, no turn, any write refused.
+
+        SQLite: a deferred transaction on a connection with `query_only` set; in WAL mode it
+        reads a snapshot while writers go on, so a digest composed here never makes a
+        question wait. PostgreSQL: a READ ONLY transaction. No turn is taken: turns order
+        writers (and CPU-bound handlers on PostgreSQL); a long read holding one would stall
+        every message behind it.
+        """
+        async with self.read_sessions() as session:
             yield session
 
     async def migrate(self) -> None:
@@ -98,7 +115,7 @@ def _upgrade(connection: Connection) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's recipe: let SQLAlchemy emit BEGIN itself (the driver's implicit BEGIN
-    # breaks SAVEPOINTs), see _sqlite_begin_immediate.
+    # breaks SAVEPOINTs), see _sqlite_begin.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -107,13 +124,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Connection) -> None:
-    """Take SQLite's write lock when a transaction starts, not at its first write.
+def _sqlite_begin(connection: Connection) -> None:
+    """Writers take SQLite's write lock when a transaction starts, readers never take it.
 
     Two deferred transactions that both read and then write deadlock ("database is locked")
-    without waiting; IMMEDIATE makes writers queue on the busy timeout instead.
+    without waiting; IMMEDIATE makes writers queue on the busy timeout instead. A reading
+    session's connection is set `query_only` (only when it changes: no round trip per
+    transaction), so it cannot write by mistake, and begins deferred.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = bool(connection.get_execution_options().get(READ_ONLY))
+    info = connection.connection.info
+    if info.get(READ_ONLY, False) != read_only:
+        connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+        info[READ_ONLY] = read_only
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _ensure_sqlite_folder(url: str) -> None:
