@@ -69,7 +69,7 @@ async def test_a_reading_session_lets_writers_commit_and_cannot_write(demo_db: D
         async with demo_db.transaction() as writing:  # SQLite: would wait for the reader's lock
             await writing.execute(update(Unit).where(Unit.name == "Thôn Tô")
                                   .values(name="Thôn Tô Mới"))
-        with pytest.raises(Exception, match="(?i)read.?only"):
+        with pytest.raises(Exception, match=r"(?i)read.?only"):
             await reading.execute(update(Unit).where(Unit.name == "Thôn Chợ")
                                   .values(name="Thôn Chợ Mới"))
     assert before == "Thôn Chợ"
