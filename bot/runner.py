@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from bot import logs
 from bot.app import App, build
-from bot.channels import telegram, zalo
+from bot.channels import startup, telegram, zalo
 from bot.channels.base import Channel, ChannelRegistry
 from bot.channels.zalo_api import ZaloApi
 from bot.settings import Settings
@@ -34,6 +34,12 @@ class Running:
     web: WebServer | None = None
     media: MediaStore | None = None
     scheduler: Any = field(default=None, repr=False)
+    made: list[Channel] = field(default_factory=list)  # running or being retried
+    retries: list[asyncio.Task[None]] = field(default_factory=list, repr=False)
+
+
+class NoChannel(RuntimeError):
+    """No channel could start: nothing for the process to do."""
 
 
 async def run_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -46,6 +52,9 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
     try:
         async with serve(app):
             await stop.wait()
+    except NoChannel:
+        log.error("no channel could start; exiting")
+        raise SystemExit(1) from None
     except Exception:  # logged through the masking formatter, not printed raw with the token
         log.exception("channels failed; exiting")
         raise SystemExit(1) from None
@@ -70,20 +79,51 @@ async def serve(app: App, with_scheduler: bool = True,
     if settings.public_base_url and running.web is not None:
         running.media = MediaStore(settings.public_base_url)
         running.web.add_media(running.media)
-    for channel in make_channels(app, running):
-        running.registry.add(channel)
-    started: list[Channel] = []
+    running.made = make_channels(app, running)
     try:
         if running.web is not None:
             await running.web.start()
-        for channel in running.registry.channels.values():
-            await channel.start(receive)
-            started.append(channel)
+        await start_channels(running, receive)
         if with_scheduler:
             running.scheduler = await start_scheduler(app, running.registry)
         yield running
     finally:
-        await _stop_all(running, started)
+        await _stop_all(running)
+
+
+async def start_channels(running: Running, receive: bool) -> None:
+    """Start every channel on its own: one that fails is logged and retried in the
+    background while the others run; NoChannel when none started."""
+    for channel in running.made:
+        if await _start(running, channel, receive):
+            continue
+        running.retries.append(asyncio.create_task(
+            _start_later(running, channel, receive), name=f"start-{channel.name}"))
+    if running.made and not running.registry.channels:
+        raise NoChannel(", ".join(c.name for c in running.made))
+
+
+async def _start(running: Running, channel: Channel, receive: bool) -> bool:
+    try:
+        await channel.start(receive)
+    except Exception as error:  # by type only: a message may carry a URL with the token
+        log.error("channel failed to start channel=%s error=%s description=%s", channel.name,
+                  type(error).__name__, startup.describe(error))
+        return False
+    running.registry.add(channel)
+    return True
+
+
+async def _start_later(running: Running, channel: Channel, receive: bool,
+                       max_wait: float = 300.0) -> None:
+    """Keep trying to start a channel that failed at start-up (the others run meanwhile)."""
+    wait = 5 * startup.WAIT
+    while True:
+        await asyncio.sleep(wait)
+        if await _start(running, channel, receive):
+            log.info("channel started after all channel=%s", channel.name)
+            return
+        wait = min(wait * 2, max_wait)
 
 
 def make_channels(app: App, running: Running) -> list[Channel]:
@@ -134,13 +174,17 @@ async def start_scheduler(app: App, registry: ChannelRegistry) -> Any:
     return None
 
 
-async def _stop_all(running: Running, started: list[Channel]) -> None:
+async def _stop_all(running: Running) -> None:
+    for task in running.retries:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     shutdown = getattr(running.scheduler, "shutdown", None)
     if callable(shutdown):
         result = shutdown()
         if inspect.isawaitable(result):
             await result
-    for channel in reversed(started):
+    for channel in reversed(running.made):  # a channel that never started releases its client
         try:
             await channel.stop()
         except Exception as error:  # stop the others anyway

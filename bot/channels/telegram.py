@@ -25,6 +25,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels import startup
 from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
 from bot.channels.common import deliver, numbered, send_parts, split_text
 from handlers.router import Dispatcher
@@ -124,32 +125,36 @@ class TelegramChannel:
         self.application, self.dispatcher, self.registry = application, dispatcher, registry
         self.webhook, self.poll_timeout = webhook, poll_timeout
         self.send_attempts, self.backoff = send_attempts, backoff
+        self.background = startup.Background(CHANNEL, transient)
         application.add_handler(TypeHandler(Update, self.on_update))
         application.add_error_handler(self.on_error)
 
     async def start(self, receive: bool = True) -> None:
-        """Check the token, set the command menu, then poll or register the webhook.
+        """Check the token, then poll, or take webhook updates; the command menu and the
+        webhook are set in the background (a failing `setMyCommands` never stops the bot).
 
         `receive=False` (for `digest send` beside a running bot) only checks the token: no
         polling (Telegram allows one poller) and the running bot's webhook is left alone.
         """
-        await self.application.initialize()
+        await startup.required(CHANNEL, "getMe", self.application.initialize, transient)
         bot = self.application.bot
         if not receive:
             log.info("telegram bot ready id=%s mode=send-only", bot.id)
             return
-        await bot.set_my_commands(commands())
+        if self.webhook is None and (updater := self.application.updater) is not None:
+            await startup.required(CHANNEL, "deleteWebhook", lambda: updater.start_polling(
+                timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES), transient)
+        await self.application.start()
+        self.background.run("setMyCommands", lambda: bot.set_my_commands(commands()))
         if self.webhook:
             url, secret = self.webhook
-            await bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-        elif self.application.updater is not None:
-            await self.application.updater.start_polling(
-                timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES)
-        await self.application.start()
+            self.background.run("setWebhook", lambda: bot.set_webhook(
+                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
         log.info("telegram bot ready id=%s mode=%s", bot.id, "webhook" if self.webhook else "poll")
 
     async def stop(self) -> None:
-        """Stop polling and the Application."""
+        """Stop the background start-up calls, polling and the Application."""
+        await self.background.stop()
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -266,6 +271,12 @@ def _id(value: object) -> str | None:
 def _text(value: object) -> str:
     """A text field as sent; a value of another type (a malformed update) counts as none."""
     return value if isinstance(value, str) else ""
+
+
+def transient(error: BaseException) -> bool:
+    """A start-up call worth trying again: no answer, a 5xx or a 429 (not a refusal)."""
+    return isinstance(error, NetworkError | tg_error.RetryAfter) \
+        and not isinstance(error, BadRequest)
 
 
 def _not_taken(error: NetworkError) -> bool:

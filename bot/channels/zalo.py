@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels import startup
 from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
 from bot.channels.common import deliver, numbered, send_parts, split_text
 from bot.channels.zalo_api import NOT_SENT, ZaloApi, ZaloApiError
@@ -67,6 +68,13 @@ def _id(value: Any, limit: int) -> str | None:
     return text if 0 < len(text) <= limit else None
 
 
+def transient(error: BaseException) -> bool:
+    """A start-up call worth trying again: no answer, a 5xx or a 429 (not a refusal)."""
+    if isinstance(error, ZaloApiError):
+        return error.code in (408, 429) or error.code >= 500
+    return isinstance(error, httpx.TransportError)
+
+
 def _sent_at(millis: Any) -> dt.datetime:
     if isinstance(millis, int | float) and millis > 0:
         with contextlib.suppress(ValueError, OverflowError, OSError):
@@ -86,27 +94,31 @@ class ZaloChannel:
         self.media, self.webhook, self.poll_timeout = media, webhook, poll_timeout
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self.background = startup.Background(CHANNEL, transient)
 
     async def start(self, receive: bool = True) -> None:
-        """Check the token, set or clear the webhook, start polling when no webhook.
+        """Check the token, start polling when no webhook; setting or clearing the webhook
+        is retried in the background (the poller waits out a webhook still set).
 
         `receive=False` (for `digest send` beside a running bot) only checks the token: the
         running bot's webhook is not cleared and nothing polls.
         """
-        me = await self.api.get_me()
+        me = await startup.required(CHANNEL, "getMe", self.api.get_me, transient)
         mode = ("webhook" if self.webhook else "poll") if receive else "send-only"
         log.info("zalo bot ready id=%s mode=%s", me.get("id"), mode)
         if not receive:
             return
         if self.webhook:
-            await self.api.set_webhook(*self.webhook)
+            url, secret = self.webhook
+            self.background.run("setWebhook", lambda: self.api.set_webhook(url, secret))
         else:
-            await self.api.delete_webhook()
+            self.background.run("deleteWebhook", self.api.delete_webhook)
             self._tasks.append(asyncio.create_task(self._poll(), name="zalo-poll"))
         self._tasks.append(asyncio.create_task(self._work(), name="zalo-work"))
 
     async def stop(self) -> None:
         """Stop polling, answer what is already queued (up to 5 s), close the client."""
+        await self.background.stop()
         if self._tasks and not self.webhook:
             self._tasks[0].cancel()
         with contextlib.suppress(TimeoutError):

@@ -20,6 +20,8 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 WAIT = 5.0  # seconds any test waits for the bot before failing
+HANG_UP = 0  # a status meaning: close the connection without answering
+Answer = tuple[int, dict[str, Any] | bytes]
 
 
 @dataclass
@@ -44,6 +46,10 @@ class _Handler(RequestHandler):
             return
         call = Call(method, *self._params())
         status, body = await self.api.respond(call)
+        if status == HANG_UP:  # the bot sees its connection closed after it sent the request
+            self.request.connection.detach().close()  # type: ignore[union-attr]
+            self._finished = True
+            return
         self.set_status(status)
         self.write(body)
 
@@ -63,7 +69,8 @@ class FakeBotApi:
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls: list[Call] = []
-        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.failures: dict[str, list[Answer]] = {}
+        self.garbled: dict[str, list[int]] = {}  # method -> statuses of taken, unreadable answers
         self.delays: dict[str, float] = {}
         self.flakiness: tuple[random.Random, float, frozenset[str], float, tuple[str, ...]] \
             | None = None
@@ -96,6 +103,17 @@ class FakeBotApi:
             body["parameters"] = {"retry_after": retry_after}
         self.failures.setdefault(method, []).extend([(status, body)] * times)
 
+    def hang_up_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` are refused by closing the connection unanswered
+        (a proxy or server restarting; the bot cannot tell it from `garble_next`'s)."""
+        self.failures.setdefault(method, []).extend([(HANG_UP, {})] * times)
+
+    def garble_next(self, method: str, status: int = 200, times: int = 1) -> None:
+        """The next `times` calls of `method` are taken (the message goes out), but answered
+        with a body that is not JSON (`status` 200), or by closing the connection
+        (`status` HANG_UP): the bot cannot know the platform took them."""
+        self.garbled.setdefault(method, []).extend([status] * times)
+
     def slow_next(self, method: str, seconds: float) -> None:
         """The next call of `method` is accepted, but answered only after `seconds`."""
         self.delays[method] = seconds
@@ -126,7 +144,7 @@ class FakeBotApi:
             body["parameters"] = {"retry_after": 0}
         return "refuse", (status, body)
 
-    async def respond(self, call: Call) -> tuple[int, dict[str, Any]]:
+    async def respond(self, call: Call) -> Answer:
         """Record the call; answer the injected failure or the method's result."""
         self.calls.append(call)
         failure = self._random_failure(call)
@@ -137,6 +155,10 @@ class FakeBotApi:
         if self.failures.get(call.method):
             call.accepted = False
             return self.failures[call.method].pop(0)
+        if self.garbled.get(call.method):
+            await self.answer(call)
+            status = self.garbled[call.method].pop(0)
+            return status, b"<html>502 Bad Gateway</html>" if status else {}
         return await self.answer(call)
 
     async def _fail(self, call: Call, kind: str, detail: Any) -> tuple[int, dict[str, Any]]:

@@ -90,6 +90,7 @@ def test_log_lines_are_key_value_and_never_hold_the_token() -> None:
 
 async def test_giamngheo_run_as_a_process(tmp_path: Path) -> None:
     telegram = FakeTelegram(TOKENS["telegram"])
+    telegram.fail_next("setMyCommands", 500, times=2)  # retried in the background (issue 11)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKENS["telegram"],
            "TELEGRAM_API_BASE_URL": await telegram.start(), "ZALO_BOT_TOKEN": "",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "TELEGRAM_WEBHOOK_URL": "",
@@ -100,6 +101,7 @@ async def test_giamngheo_run_as_a_process(tmp_path: Path) -> None:
     try:
         telegram.text({"id": 502, "is_bot": False, "first_name": "C"}, "xin chào")
         await telegram.wait_until(lambda: telegram.sent(502), timeout=20)
+        await telegram.wait_until(lambda: telegram.accepted("setMyCommands"), timeout=10)
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = await asyncio.wait_for(process.communicate(), 10)

@@ -34,6 +34,8 @@ async def test_send_only_channels_leave_the_running_bot_alone(
         async with asyncio.timeout(15), serve(app, with_scheduler=False,
                                               receive=receive) as running:
             await running.registry.channels[channel].send("4242", Reply("Tổng hợp quý 3/2024"))
+            if receive:  # set in the background (issue 11)
+                await fake.wait_until(lambda: fake.accepted("setWebhook"))
             assert (running.web is None) is not receive
     finally:
         await fake.stop()

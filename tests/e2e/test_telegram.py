@@ -24,8 +24,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 
 async def test_command_menu_is_set_in_vietnamese(make_world: WorldFactory) -> None:
-    async with make_world("telegram") as world:
-        [call] = world.fake.accepted("setMyCommands")
+    async with make_world("telegram") as world:  # set in the background (issue 11)
+        [call] = await world.fake.wait_until(lambda: world.fake.accepted("setMyCommands"))
     menu = {c["command"]: c["description"] for c in json.loads(call.params["commands"])}
     assert list(menu) == ["start", "baocao", "tinhhinh", "cho", "toi", "huy", "trogiup"]
     assert menu["baocao"] == "Báo cáo thay đổi của hộ"
@@ -130,7 +130,7 @@ async def test_webhook_checks_the_secret(make_world: WorldFactory, demo_db: Data
                                          clock: Callable[[], dt.datetime]) -> None:
     async with make_world("telegram", telegram_webhook_url="https://bot.example.vn/tg/hook",
                           telegram_webhook_secret="s3cret-TOKEN") as world:
-        [hook] = world.fake.accepted("setWebhook")
+        [hook] = await world.fake.wait_until(lambda: world.fake.accepted("setWebhook"))
         assert hook.params["url"] == "https://bot.example.vn/tg/hook"
         assert hook.params["secret_token"] == "s3cret-TOKEN"
         assert not world.fake.accepted("getUpdates")
