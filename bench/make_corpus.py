@@ -52,7 +52,7 @@ NAMES = {
         "N": ["Quách Hồng Diên", "Lê Công Bằng"],
     },
 }
-STATEMENTS = {"report", "greeting", "thanks"}
+STATEMENTS = {"report", "greeting", "thanks", "correction", "revoke"}
 PARTICLES = [" ạ", " nhé", " anh ơi", " chị ơi", " nha", " với ạ"]
 SHORT = [("bao nhiêu", "bn"), ("không", "ko"), ("được", "dc"), ("rồi", "r"), ("với", "vs")]
 

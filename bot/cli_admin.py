@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from bot.app import build
 from domain.roles import SCOPE_LEVEL, Role
+from messaging.labels import label
+from messaging.render import render
 from services.access import Scope
 from services.lookup import best_households, best_units
 from services.onboarding import create_invite
@@ -79,12 +81,10 @@ async def print_audit(household: str | None, village: str | None) -> None:
 
 
 def _audit_line(event: AuditEvent, names: dict[int, str]) -> str:
-    who = names.get(event.actor_id, "hệ thống") if event.actor_id else "hệ thống"
-    moment = event.at.strftime("%Y-%m-%d %H:%M")
-    return (
-        f"{moment} {event.channel:<8} {who:<20} {event.action:<18} "
-        f"{event.entity}#{event.entity_id} trước={event.before} sau={event.after}"
-    )
+    """One event as a sentence: when, who, through which channel, what happened."""
+    who = names.get(event.actor_id, "") if event.actor_id else ""
+    return " ".join(render("audit_event", event=event, who=who or render("label", key="system"),
+                           label=label).split("\n"))
 
 
 async def print_users() -> None:

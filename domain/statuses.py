@@ -36,6 +36,15 @@ class ReportState(StrEnum):
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    CORRECTED = "corrected"  # confirmed, then undone by an approved correction request
+
+
+class CorrectionState(StrEnum):
+    """Life of a request to correct a confirmed report."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 # kind -> (statuses it may start from, status it leads to; None keeps the status)

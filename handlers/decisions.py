@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.formatting import whole_number
+from domain.roles import CAN_CONFIRM, Role
 from domain.statuses import ChangeKind
 from handlers.context import Context
 from messaging.labels import label
@@ -12,6 +13,7 @@ from messaging.messages import Address, Button, Reply
 from messaging.render import render
 from services import decisions as decision_cases
 from services import reporting
+from services.recipients import admins as admins_of
 from storage import conversations
 from storage.models import Household, StatusChange, Unit, User
 
@@ -55,9 +57,10 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
         conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
     conversations.save(ctx.conversation, conversations.IDLE, {})
-    ctx.outbox.extend(await _notify_deciders(ctx, change))
+    notes, reached = await _notify_deciders(ctx, change)
+    ctx.outbox.extend(notes)
     undo = [[Button(label("undo"), f"undo:{change.id}")]]
-    return [ctx.reply("report_saved", buttons=undo, change=change)]
+    return [ctx.reply("report_saved", buttons=undo, change=change, reached=reached)]
 
 
 async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
@@ -105,28 +108,13 @@ async def _decide_or_undo(
             )
     except reporting.ReportError as error:
         return [problem_reply(ctx, error)]
-    text = await _describe(ctx, change)
-    ctx.outbox.extend(
-        await _to_users(
-            ctx,
-            [change.reported_by] if change.reported_by else [],
-            render("decision_for_reporter", change=change, what=text, decider=ctx.user),
-        )
-    )
+    text = await describe(ctx, change)
+    told = [change.reported_by] if change.reported_by else []
+    if ctx.user.role != Role.OFFICER.value:  # a leader decided: the village's officer hears
+        told += [u.id for u in await decision_cases.officers_of(ctx.session, change.village_id)]
+    note = render("decision_for_reporter", change=change, what=text, decider=ctx.user)
+    ctx.outbox.extend(await to_users(ctx, [i for i in told if i != ctx.user.id], note))
     return [ctx.reply("decision_done", change=change, what=text)]
-
-
-async def list_pending(ctx: Context, _argument: str) -> list[Reply]:
-    """/cho: reports awaiting this officer's decision, each with its buttons."""
-    assert ctx.user is not None
-    pending = await decision_cases.pending_in_scope(ctx.session, ctx.user)
-    if not pending.count:
-        return [ctx.reply("pending_none")]
-    related = await decision_cases.load_related(ctx.session, pending.oldest)  # no query per line
-    lines = [await _describe(ctx, change) for change in pending.oldest]
-    del related
-    buttons = [row for change in pending.oldest for row in _decision_buttons(change, numbered=True)]
-    return [ctx.reply("pending_list", buttons=buttons, count=pending.count, lines=lines)]
 
 
 def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
@@ -143,23 +131,35 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
     return ctx.reply("report_problem", buttons=buttons, code=error.code, **error.details)
 
 
-async def _notify_deciders(ctx: Context, change: StatusChange) -> list[Reply]:
-    deciders = await decision_cases.deciders_for(ctx.session, change.village_id)
-    reporter = ctx.user
+async def _notify_deciders(ctx: Context, change: StatusChange) -> tuple[list[Reply], bool]:
     text = render(
-        "decision_request", what=await _describe(ctx, change), reporter=reporter, change=change
+        "decision_request", what=await describe(ctx, change), reporter=ctx.user, change=change
     )
-    return await _to_users(
-        ctx,
-        [u.id for u in deciders if reporter is None or u.id != reporter.id],
-        text,
-        _decision_buttons(change),
-    )
+    return await to_deciders(ctx, change.village_id, text, decision_buttons(change))
 
 
-async def _to_users(
+async def to_deciders(
+    ctx: Context, village_id: int, text: str, buttons: list[list[Button]]
+) -> tuple[list[Reply], bool]:
+    """Send to those who may decide for the village; when none has a private chat with the
+    bot, the admins are told whom to ask (False: nobody was reached)."""
+    assert ctx.user is not None
+    deciders = [u for u in await decision_cases.deciders_for(ctx.session, village_id)
+                if u.id != ctx.user.id]
+    notes = await to_users(ctx, [u.id for u in deciders], text, buttons)
+    if notes or (not deciders and ctx.user.role in {r.value for r in CAN_CONFIRM}):
+        return notes, True  # reached, or the sender decides it themselves
+    village = await ctx.session.get(Unit, village_id)
+    alert = render("nobody_reachable_admin", deciders=deciders, village=village,
+                   sender=ctx.user)
+    admins = [u.id for u in await admins_of(ctx.session) if u.id != ctx.user.id]
+    return await to_users(ctx, admins, alert), False
+
+
+async def to_users(
     ctx: Context, user_ids: list[int], text: str, buttons: list[list[Button]] | None = None
 ) -> list[Reply]:
+    """The same notification to each private chat of these users (not this chat)."""
     replies = []
     for identity in await decision_cases.chats_of(ctx.session, user_ids):
         if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
@@ -171,7 +171,8 @@ async def _to_users(
     return replies
 
 
-def _decision_buttons(change: StatusChange, numbered: bool = False) -> list[list[Button]]:
+def decision_buttons(change: StatusChange, numbered: bool = False) -> list[list[Button]]:
+    """Đồng ý / Không đồng ý for one pending report."""
     suffix = f" số {change.id}" if numbered else ""
     return [
         [
@@ -181,7 +182,8 @@ def _decision_buttons(change: StatusChange, numbered: bool = False) -> list[list
     ]
 
 
-async def _describe(ctx: Context, change: StatusChange) -> str:
+async def describe(ctx: Context, change: StatusChange) -> str:
+    """One line about a report: number, household, village, change, date, reporter."""
     household = await ctx.session.get(Household, change.household_id)
     village = await ctx.session.get(Unit, change.village_id)
     reporter = await ctx.session.get(User, change.reported_by) if change.reported_by else None

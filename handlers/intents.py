@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import accounts, decisions, questions, targets
+from handlers import accounts, corrections, pending, questions, revocations, targets
 from handlers.answers import ANSWERS
 from handlers.context import Context
 from messaging.messages import Button, Reply
@@ -30,6 +30,8 @@ FIXED = {
     Intent.PENDING,
     Intent.HOUSEHOLD_CARD,
     Intent.REPORT,
+    Intent.CORRECTION,
+    Intent.REVOKE,
     Intent.UNIT_STATUS,  # names resolved (a bare name may be a household's), then ANSWERS'
 }
 
@@ -135,9 +137,9 @@ async def help_for_role(ctx: Context, _understood: Understood) -> list[Reply]:
     return await accounts.help_text(ctx, "")
 
 
-async def pending(ctx: Context, _understood: Understood) -> list[Reply]:
+async def waiting(ctx: Context, _understood: Understood) -> list[Reply]:
     """'có báo cáo nào chờ duyệt không': the same as /cho."""
-    return await decisions.list_pending(ctx, "")
+    return await pending.list_pending(ctx, "")
 
 
 async def household_card(ctx: Context, understood: Understood) -> list[Reply]:
@@ -152,7 +154,9 @@ ROUTES: dict[Intent, IntentHandler] = {
     Intent.THANKS: thanks,
     Intent.HELP: help_for_role,
     Intent.UNIT_STATUS: targets.unit_status,
-    Intent.PENDING: pending,
+    Intent.PENDING: waiting,
     Intent.HOUSEHOLD_CARD: household_card,
     Intent.REPORT: targets.report,
+    Intent.CORRECTION: corrections.asked,
+    Intent.REVOKE: revocations.asked,
 }

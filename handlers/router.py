@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain.formatting import whole_number
 from domain.names import fold
-from handlers import accounts, decisions, groups, intents, questions, reports
+from handlers import accounts, groups, intents, pending, questions, reports
 from handlers.context import Context
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
@@ -29,11 +29,12 @@ for names, handler in (
     (("trogiup", "help", "giupdo"), accounts.help_text),
     (("tinhhinh", "status", "hoi"), intents.answer_text),
     (("baocao", "report"), reports.start_guided),
-    (("cho", "pending", "choxacnhan"), decisions.list_pending),
+    (("cho", "pending", "choxacnhan"), pending.list_pending),
     (("moi", "invite"), accounts.invite_in_chat),
 ):
     for name in names:
         COMMANDS[name] = handler
+STARTS_FLOW = frozenset({Intent.REPORT, Intent.CORRECTION, Intent.REVOKE})
 PUBLIC_COMMANDS = {"start", "batdau", "huy", "cancel", "thoat", "trogiup", "help", "giupdo"}
 
 
@@ -106,7 +107,7 @@ async def route(ctx: Context) -> list[Reply]:
     if not text and ctx.step == conversations.IDLE:
         return [ctx.reply("ask_what")]
     understood = await intents.read(ctx, text)
-    if understood.intent is Intent.REPORT and ctx.step not in reports.FREE_TEXT_STEPS:
+    if understood.intent in STARTS_FLOW and ctx.step not in reports.FREE_TEXT_STEPS:
         return await intents.dispatch(ctx, understood)  # a new sentence report restarts a flow
     if ctx.step != conversations.IDLE:
         return await reports.continue_step(ctx, text)

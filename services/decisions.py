@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,8 @@ from storage.models import (
 from storage.people import PRIVATE
 from storage.unit_tree import unit_tree
 
+KEPT = ("status", "members", "workers", "cause")
+
 
 async def withdraw(
     session: AsyncSession, user: User, channel: str, change_id: int, now: dt.datetime
@@ -34,6 +37,9 @@ async def withdraw(
         raise ReportError("not_yours")
     if not await _settle(session, change, ReportState.WITHDRAWN, user, now, None):
         raise ReportError("already_decided", change=change)
+    household = await session.get(Household, change.household_id)
+    assert household is not None
+    unlist_if_new(household, change)
     audit_change(
         session,
         user,
@@ -77,28 +83,13 @@ async def decide(
         await session.refresh(change)
         raise ReportError("already_decided", change=change)
     if confirm:
-        before = {
-            "status": household.status,
-            "members": household.members,
-            "workers": household.workers,
-            "cause": household.cause,
-        }
+        before = household_values(household)
+        change.previous = before
         _apply(household, change)
-        audit_change(
-            session,
-            user,
-            channel,
-            "household.update",
-            None,
-            before,
-            {
-                "status": household.status,
-                "members": household.members,
-                "workers": household.workers,
-                "cause": household.cause,
-            },
-            household=household,
-        )
+        audit_change(session, user, channel, "household.update", None, before,
+                     household_values(household) | {"report": change.id}, household=household)
+    else:
+        unlist_if_new(household, change)
     audit_change(
         session,
         user,
@@ -137,6 +128,17 @@ async def _settle(
     return True
 
 
+def household_values(household: Household) -> dict[str, Any]:
+    """What a confirmed report may change on a household (kept to move it back)."""
+    return {name: getattr(household, name) for name in KEPT}
+
+
+def unlist_if_new(household: Household, change: StatusChange) -> None:
+    """A household that existed only through this report leaves every figure and answer."""
+    if (change.details or {}).get("new_household"):
+        household.listed = False
+
+
 def _apply(household: Household, change: StatusChange) -> None:
     household.status = change.to_status
     for field_name, value in (change.details or {}).items():
@@ -164,6 +166,11 @@ async def deciders_for(session: AsyncSession, village_id: int) -> list[User]:
     covering = list((await session.scalars(query)).all())
     officers = [u for u in covering if u.role == Role.OFFICER.value]
     return officers or covering
+
+
+async def officers_of(session: AsyncSession, village_id: int) -> list[User]:
+    """Active officers whose scope covers the village (told when a leader decides)."""
+    return [u for u in await deciders_for(session, village_id) if u.role == Role.OFFICER.value]
 
 
 async def chats_of(session: AsyncSession, user_ids: list[int]) -> list[ChatIdentity]:

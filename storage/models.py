@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,6 +98,9 @@ class Household(Base):
     initial_year: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # cache of the derived status
     note: Mapped[str | None] = mapped_column(Text)
+    # False for a household added by a report that was never confirmed (rejected,
+    # withdrawn, corrected): out of every figure and answer, kept for the audit trail.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class ExitRegistration(Base):
@@ -135,6 +139,38 @@ class StatusChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None]
     evidence: Mapped[str | None] = mapped_column(Text)  # a file id, or a Zalo photo link
+    previous: Mapped[dict[str, Any] | None]  # the household before it was applied (undo)
+
+
+class CorrectionRequest(Base):
+    """A request to undo a confirmed report, with a reason, decided by an officer or leader."""
+
+    __tablename__ = "correction_request"
+    __table_args__ = (Index("ix_correction_change", "change_id"),
+                      Index("ix_correction_state_village", "state", "village_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("status_change.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[dt.datetime]
+    channel: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PeriodClose(Base):
+    """A commune's figures of one period approved (chốt số liệu): closed to revocations."""
+
+    __tablename__ = "period_close"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)  # '2026-Q3'
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[dt.datetime]
 
 
 class User(Base):

@@ -139,6 +139,22 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
         (r"^(?:xem |cho xem |thong tin )?(?:ho|nha|gia dinh)(?: ong| ba)?\b", 1),
     ),
     Intent.REPORT: (),
+    Intent.CORRECTION: (
+        (
+            r"\b(?:sua|hoan tac|huy|xoa|rut lai) (?:lai )?(?:bao cao|bc)\b"
+            r"|\bcorrect (?:the )?report\b",
+            8,
+        ),
+        (r"\b(?:bao|ghi|nhap) (?:nham|sai)\b|\b(?:bi|da) nham\b|\bnham roi\b"
+         r"|\bwrong report\b", 8),
+    ),
+    Intent.REVOKE: (
+        (
+            r"\b(?:huy|bo|rut lai) (?:viec )?(?:xac nhan|dong y|phe duyet)\b"
+            r"|\brevoke\b|\bunconfirm\b",
+            10,
+        ),
+    ),
 }
 COMPILED = {intent: tuple((re.compile(p), w) for p, w in cues) for intent, cues in CUES.items()}
 QUESTION = re.compile(
@@ -149,8 +165,9 @@ QUESTION = re.compile(
 )
 WORD = re.compile(r"[a-z]+")
 NAME_WORDS = frozenset(
-    {"cam", "to", "binh", "son", "lo", "truc", "nam", "do", "thi", "van"}
-)  # in place names
+    {"cam", "to", "binh", "son", "lo", "truc", "nam", "do", "thi", "van",
+     "huy", "hoan", "lai", "chinh"}
+)  # in place and people's names
 GRAMMAR_WORDS = frozenset(
     word
     for cues in CUES.values()

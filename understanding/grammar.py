@@ -18,6 +18,7 @@ from understanding.changes import corrected, find_change
 from understanding.dates import find_date
 from understanding.periods import find_period
 from understanding.places import find_household, find_places, residual
+from understanding.references import find_report_number
 from understanding.spelling import spelled
 from understanding.text import Text, tokens
 from understanding.types import Intent, Measure, Slots, Understood
@@ -69,6 +70,9 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
     """Run every slot parser over the message."""
     text = corrected(spelled(tokens(message)))
     used: set[int] = set()
+    number, number_span = find_report_number(text)
+    if number_span:
+        used.update(range(number_span[0], number_span[1] + 1))
     change = find_change(text)
     if change:
         used.update(range(change.span[0], change.span[1] + 1))
@@ -101,6 +105,7 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
         list_filter=slots.list_filter_of(folded),
         order=slots.order_of(folded),
         title=title,
+        report_number=number,
     )
     return Reading(text, cues.is_question(folded, text.asks), used, found)
 

@@ -50,7 +50,7 @@ HARD_STOPS = words(
 )
 # name syllables that are also grammar words: a stop only before these words
 NAME_SYLLABLES = {
-    "bao": {"nhieu", "cao", "nhiu"},
+    "bao": {"nhieu", "cao", "nhiu", "nham", "sai"},
     "tien": {"do"},
     "tai": {"ngheo"},
     "thanh": {"ho", "can"},

@@ -29,6 +29,8 @@ class Intent(StrEnum):
     PENDING = "pending"  # "có báo cáo nào chờ duyệt không"
     HOUSEHOLD_CARD = "household_card"  # "hộ Phạm Thị Đéc", "hộ Phạm Thị Đéc thoát nghèo chưa"
     REPORT = "report"  # "hộ bà Phạm Thị Đéc thoát nghèo tháng 9"
+    CORRECTION = "correction"  # "sửa báo cáo số 1", "hộ Phạm Thị Đéc báo nhầm"
+    REVOKE = "revoke"  # "hủy xác nhận báo cáo số 1" (an officer's own confirmation)
     UNKNOWN = "unknown"
 
 
@@ -60,6 +62,7 @@ class Slots:
     list_filter: str | None = None  # "not_exited", "registered", "exited_recent", "fell_back"
     order: str | None = None  # "slowest", "not_met", "best"
     title: str | None = None  # "Ông" / "Bà" when typed before the household's name
+    report_number: int | None = None  # "báo cáo số 12", "bc 12"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from domain.formatting import whole_number
 from domain.names import fold
 from domain.statuses import ChangeKind
-from handlers import decisions
+from handlers import corrections, decisions, revocations
 from handlers.context import Context
 from handlers.reports import details, household
 from handlers.reports.steps import (
@@ -45,6 +45,9 @@ async def continue_step(ctx: Context, text: str) -> list[Reply]:
         NEW_WORKERS: details.typed_number,
         NEW_CAUSE: details.typed_cause,
         decisions.REJECT_REASON: decisions.typed_reason,
+        corrections.ASK_REASON: corrections.typed_reason,
+        corrections.REJECT_REASON: corrections.typed_reject_reason,
+        revocations.REVOKE_REASON: revocations.typed_reason,
     }.get(ctx.step)
     if handler is None:
         return [hint(ctx, field=ctx.data.get("field"))]
@@ -55,6 +58,10 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     """Buttons of the report flow and of decisions."""
     if kind in decisions.BUTTONS:
         return await decisions.on_button(ctx, kind, value)
+    if kind in corrections.BUTTONS:
+        return await corrections.on_button(ctx, kind, value)
+    if kind in revocations.BUTTONS:
+        return await revocations.on_button(ctx, kind, value)
     step, values = FLOW_BUTTONS.get(kind, (ctx.step, None))
     if ctx.step != step or (values is not None and value not in values):
         return [hint(ctx)]

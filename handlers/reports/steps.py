@@ -16,7 +16,8 @@ PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note"
 NEW_NAME, NEW_STATUS, NEW_MEMBERS = "new_name", "new_status", "new_members"
 NEW_WORKERS, NEW_CAUSE = "new_workers", "new_cause"
 MAX_NAME = 100  # a head of household's name; the column holds 200
-FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason"})
+FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason",
+                             "correction_reason", "correction_reject_reason", "revoke_reason"})
 CAUSES = ("know_how", "no_labour", "illness", "risk", "dependants", "capital")
 SKIP_WORDS = {"bo qua", "khong", "ko", "k", "skip", "khong co"}
 YES_WORDS = {"co", "ok", "dong y", "xac nhan", "yes", "dung", "u"}
