@@ -18,7 +18,8 @@ AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[R
 
 ANSWERS: dict[Intent, AnswerHandler] = {}
 
-from handlers.answers import count, ranking  # noqa: E402  (the modules import nothing of this one)
+from handlers.answers import count, ranking, rate  # noqa: E402  (the modules import nothing of this one)
 
 ANSWERS[Intent.RANKING] = ranking.answer
 ANSWERS[Intent.COUNT] = count.answer
+ANSWERS[Intent.RATE] = rate.answer

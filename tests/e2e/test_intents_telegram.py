@@ -37,3 +37,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         assert "1. Thôn Chợ: nghèo 0/7 – chậm tiến độ; cận nghèo 0/3" in slowest
         await driver.say(leader, "Thôn Chợ có bao nhiêu hộ nghèo?")
         await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình: 14 hộ nghèo (đã xác nhận")
+        await driver.say(leader, "tỷ lệ hộ nghèo của xã")
+        await driver.expect(leader, "kế hoạch năm 2024 không ghi tổng số hộ nên bot chưa tính")
