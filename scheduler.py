@@ -66,7 +66,7 @@ def new_run(app: App, registry: Registry, clock: Clock, token: str,
     """A delivery pass of this process."""
     policy = policy_of(app.settings)
     return Run(app.db, broadcaster or Broadcaster(registry, policy), calendar_of(app.settings),
-               policy, clock, token)
+               policy, clock, token, workshop=app.workshop)
 
 
 async def tick(app: App, registry: Registry, clock: Clock = utc_now,

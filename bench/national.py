@@ -237,7 +237,7 @@ async def main(url: str, count: int, budget: float, seed: int, only: list[str]) 
             await bench.run(Kind(name), await script())
     memory = memory_mb()
     print(f"process: VmRSS {memory['VmRSS']:.0f} MB, VmHWM {memory['VmHWM']:.0f} MB")
-    await app.db.dispose()
+    await app.close()
 
 
 def cli() -> None:

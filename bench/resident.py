@@ -33,7 +33,7 @@ async def main(url: str) -> None:
             message = IncomingMessage(CHANNEL, who, who, text=text, update_key=f"r{number}{text}")
             await app.dispatcher.handle(message)
     print(json.dumps(memory_mb() | {"communes_asked": len(people.leaders)}))
-    await app.db.dispose()
+    await app.close()
 
 
 if __name__ == "__main__":

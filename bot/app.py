@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.settings import Settings
 from handlers.router import Dispatcher
+from services.workshop import INLINE, Workshop
 from storage.audit import now
 from storage.db import Database
 from storage.models import ChatIdentity, User
@@ -22,6 +23,12 @@ class App:
     settings: Settings
     db: Database
     dispatcher: Dispatcher
+    workshop: Workshop = field(default=INLINE)  # digests' charts and spreadsheets
+
+    async def close(self) -> None:
+        """Stop the composition workers, close the database's connections."""
+        self.workshop.close()
+        await self.db.dispose()
 
 
 async def build(settings: Settings | None = None, migrate: bool = True) -> App:
@@ -30,7 +37,8 @@ async def build(settings: Settings | None = None, migrate: bool = True) -> App:
     db = Database(settings.database_url)
     if migrate:
         await db.migrate()
-    return App(settings, db, Dispatcher(db, settings.timezone))
+    return App(settings, db, Dispatcher(db, settings.timezone),
+               Workshop(settings.composition_workers))
 
 
 class UnknownUser(LookupError):

@@ -42,7 +42,7 @@ def migrate() -> None:
 
     async def work() -> None:
         app = await build()
-        await app.db.dispose()
+        await app.close()
 
     _run(work)
     click.echo("Cơ sở dữ liệu đã cập nhật.")
@@ -58,7 +58,7 @@ def import_command(files: tuple[Path, ...]) -> None:
         try:
             return [await import_plan(app.db, path) for path in files]
         finally:
-            await app.db.dispose()
+            await app.close()
 
     results = _run(work)
     for result in results:
@@ -92,7 +92,7 @@ def demo_data() -> None:
         try:
             return await load_demo(app.db)
         finally:
-            await app.db.dispose()
+            await app.close()
 
     results = _run(work)
     if all(r.ok and not r.changed for r in results):  # its warnings were shown the first time
@@ -120,7 +120,7 @@ async def _console(as_name: str | None) -> None:
                 raise click.ClickException(str(error)) from error
         await ConsoleChat(app.dispatcher, external_id).run()
     finally:
-        await app.db.dispose()
+        await app.close()
 
 
 @main.command()
@@ -152,7 +152,7 @@ async def _demo_console(as_name: str) -> None:
             )
             await load_demo(app.db)
     finally:
-        await app.db.dispose()
+        await app.close()
     click.echo(f'Đang chat với tư cách "{as_name}". Thử: Thôn Chợ thế nào?  (/exit để thoát)')
     await _console(as_name)
 

@@ -47,7 +47,7 @@ async def make_invite(
                 session, now=now(), ttl=ttl, role=Role(role), unit=candidates[0]
             )
     finally:
-        await app.db.dispose()
+        await app.close()
 
 
 async def print_audit(household: str | None, village: str | None) -> None:
@@ -77,7 +77,7 @@ async def print_audit(household: str | None, village: str | None) -> None:
             for event in sorted(events, key=lambda e: e.id):
                 click.echo(_audit_line(event, names))
     finally:
-        await app.db.dispose()
+        await app.close()
 
 
 def _audit_line(event: AuditEvent, names: dict[int, str]) -> str:
@@ -98,4 +98,4 @@ async def print_users() -> None:
                 mine = [units[unit_id].name for user_id, unit_id in scopes if user_id == user.id]
                 click.echo(f"{user.login:<24} {user.role:<16} {user.name:<22} {', '.join(mine)}")
     finally:
-        await app.db.dispose()
+        await app.close()

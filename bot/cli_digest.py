@@ -102,7 +102,7 @@ async def _with_app(work: Callable[..., Awaitable[None]], *args: object) -> None
     try:
         await work(app, *args)
     finally:
-        await app.db.dispose()
+        await app.close()
 
 
 async def _preview(app: App, unit_name: str, period: Period, as_name: str | None,

@@ -59,7 +59,7 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
         log.exception("channels failed; exiting")
         raise SystemExit(1) from None
     finally:
-        await app.db.dispose()
+        await app.close()
     log.info("stopped")
 
 

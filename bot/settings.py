@@ -44,3 +44,4 @@ class Settings(BaseSettings):
     broadcast_per_second: float = 30.0  # Telegram's ceiling; the Broadcaster keeps its window
     broadcast_per_chat_seconds: float = 1.0
     schedule_tick_minutes: int = 10
+    composition_workers: int = 1  # processes building digest charts and XLSX (0: in the bot)

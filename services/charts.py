@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from domain.periods import Period
 from domain.progress import Track, Verdict
 from messaging.render import render
-from services.progress import UnitProgress
+from services.figures import Figures
 
 TARGET = "#d5d8dc"
 PACE = "#1f2d3d"
@@ -28,21 +28,21 @@ COLOR = {Verdict.MET: GOOD, Verdict.AHEAD: GOOD, Verdict.ON_PACE: GOOD, Verdict.
          Verdict.NO_TARGET: NONE}
 
 
-def village_chart(progress: UnitProgress, ranked: list[UnitProgress], period: Period) -> bytes:
+def village_chart(progress: Figures, ranked: list[Figures], period: Period) -> bytes:
     """PNG: two panels (poor, near-poor), one row per village in rank order."""
     rows = len(ranked)
     figure = Figure(figsize=(7.2, 2.2 + 0.7 * rows), dpi=140)
     FigureCanvasAgg(figure)
-    figure.suptitle(_label("chart.title", unit=progress.unit.name, period=period),
+    figure.suptitle(_label("chart.title", unit=progress.name, period=period),
                     fontsize=17, fontweight="bold", y=0.995)
     figure.text(0.5, 1 - 0.62 / figure.get_figheight(),
                 _label("chart.subtitle", as_of=progress.as_of, expected=progress.expected),
                 ha="center", fontsize=11, color="#444444")
     poor_ax, near_ax = figure.subplots(2, 1, sharey=False)
     _panel(poor_ax, "chart.poor", progress.poor, progress.poor_verdict,
-           [(v.unit.name, v.poor, v.poor_verdict) for v in ranked], progress.expected)
+           [(v.name, v.poor, v.poor_verdict) for v in ranked], progress.expected)
     _panel(near_ax, "chart.near_poor", progress.near_poor, progress.near_poor_verdict,
-           [(v.unit.name, v.near_poor, v.near_poor_verdict) for v in ranked], progress.expected)
+           [(v.name, v.near_poor, v.near_poor_verdict) for v in ranked], progress.expected)
     figure.legend(handles=_legend(), loc="lower center", ncol=2, fontsize=11, frameon=False)
     height = figure.get_figheight()
     panel = (height - 3.1) / 2  # inches per panel once title, gaps and legend are set aside

@@ -25,6 +25,7 @@ from services.broadcast import (
 )
 from services.digests import Occasion
 from services.recipients import Recipient, admins, chat_for, recipients
+from services.workshop import INLINE, Workshop
 from storage import conversations, ledger
 from storage.db import Database
 from storage.ledger import DeliveryState
@@ -56,6 +57,7 @@ class Run:
     token: str
     results: Counter[str] = field(default_factory=Counter)
     log: list[tuple[str, str, int, str]] = field(default_factory=list)  # kind, period, user, result
+    workshop: Workshop = INLINE  # where charts and spreadsheets are built
 
 
 @dataclass
@@ -125,7 +127,7 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
     if claim is None:
         return "busy"
     delivery_id, attempt = claim
-    occasion = Occasion(send, run.cal, run.clock())
+    occasion = Occasion(send, run.cal, run.clock(), run.workshop)
     try:
         async with run.db.reading() as session:
             replies = await compose(session, occasion, target.recipient)

@@ -4,7 +4,7 @@ district and province officers (their communes)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,10 +17,12 @@ from messaging.messages import Button, Reply
 from messaging.render import render
 from services.charts import village_chart
 from services.decisions import pending_in_scope
+from services.figures import Figures, figures_of
 from services.progress import UnitProgress
 from services.recipients import Recipient
 from services.standing import behind_pace, needs_attention, ordered, progress_at, rank
 from services.workbook import ChangeRow, summary_workbook
+from services.workshop import INLINE, Workshop
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
 from storage.unit_tree import unit_tree
@@ -30,11 +32,13 @@ PENDING_SHOWN = 5
 
 @dataclass(frozen=True)
 class Occasion:
-    """One send being composed: the planned send, the calendar and the moment of sending."""
+    """One send being composed: the planned send, the calendar, the moment of sending, and
+    where its charts and spreadsheets are built."""
 
     send: PlannedSend
     cal: Calendar
     now: dt.datetime
+    workshop: Workshop = field(default=INLINE, compare=False, repr=False)
 
     @property
     def period(self) -> Period:
@@ -95,9 +99,11 @@ async def commune_digest(session: AsyncSession, progress: UnitProgress,
     name = render("digest_labels", key="file", stem=fold(progress.unit.name).replace(" ", "-"),
                   period=occasion.period)
     buttons = [[Button(a.village.unit.name, f"u:{a.village.unit.id}")] for a in attention[:3]]
-    return Reply(text, buttons=buttons, image=village_chart(progress, ranked, occasion.period),
-                 document=(f"{name}.xlsx", summary_workbook(progress, ranked, changes,
-                                                            occasion.period)))
+    total, rows = Figures.of(progress), figures_of(ranked)
+    chart = await occasion.workshop.build(village_chart, total, rows, occasion.period)
+    workbook = await occasion.workshop.build(summary_workbook, total, rows, changes,
+                                             occasion.period)
+    return Reply(text, buttons=buttons, image=chart, document=(f"{name}.xlsx", workbook))
 
 
 async def area_digest(session: AsyncSession, occasion: Occasion,
@@ -126,8 +132,9 @@ async def _area_reply(session: AsyncSession, total: UnitProgress, ranked: list[U
                                     occasion.as_of)
     name = render("digest_labels", key="file", stem=fold(total.unit.name).replace(" ", "-"),
                   period=occasion.period)
-    workbook = summary_workbook(total, ranked, changes, occasion.period,
-                                parts=render("digest_labels", key="xlsx.area_first_header"))
+    workbook = await occasion.workshop.build(
+        summary_workbook, Figures.of(total), figures_of(ranked), changes, occasion.period,
+        render("digest_labels", key="xlsx.area_first_header"))
     return Reply(text, document=(f"{name}.xlsx", workbook))
 
 

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from domain.periods import Period
 from messaging.labels import label
 from messaging.render import VERDICTS, render
-from services.progress import UnitProgress
+from services.figures import Figures
 from storage.models import StatusChange
 
 HEADER = PatternFill("solid", fgColor="DDEBF7")
@@ -48,7 +48,7 @@ class ChangeRow:
                    change.reported_at.date(), decider, change.reason or change.note or "")
 
 
-def summary_workbook(progress: UnitProgress, ranked: list[UnitProgress],
+def summary_workbook(progress: Figures, ranked: list[Figures],
                      changes: list[ChangeRow], period: Period, parts: str | None = None) -> bytes:
     """XLSX bytes: sheet of figures (villages in rank order, then the total), sheet of changes.
 
@@ -57,13 +57,13 @@ def summary_workbook(progress: UnitProgress, ranked: list[UnitProgress],
     book = Workbook()
     sheet = book.active
     sheet.title = _label("xlsx.summary")
-    sheet.append([_label("xlsx.title", unit=progress.unit.name, period=period,
+    sheet.append([_label("xlsx.title", unit=progress.name, period=period,
                          as_of=progress.as_of)])
     sheet["A1"].font = Font(bold=True, size=13)
     headers = _label("xlsx.summary_headers").split("|")
     _header(sheet, [parts or headers[0], *headers[1:]])
     for village in ranked:
-        sheet.append(_figures(village.unit.name, village))
+        sheet.append(_figures(village.name, village))
     sheet.append(_figures(_label("xlsx.total"), progress))
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = BOLD, TOTAL
@@ -78,7 +78,7 @@ def summary_workbook(progress: UnitProgress, ranked: list[UnitProgress],
     return buffer.getvalue()
 
 
-def _figures(name: str, p: UnitProgress) -> list[Any]:
+def _figures(name: str, p: Figures) -> list[Any]:
     poor, near = p.poor, p.near_poor
     pace = round(poor.target * p.expected) if poor.target else None
     waiting = sum(poor.pending.as_tuple()) + sum(near.pending.as_tuple())

@@ -1,4 +1,5 @@
-"""Digests never make people wait: composing only reads, outside any write transaction.
+"""Digests never make people wait: composing only reads, outside any write transaction, and
+charts and spreadsheets are built in a worker process.
 
 By ordering, not timing: a digest held in the middle of its composition while a question
 and a report are handled to the end.
@@ -7,7 +8,9 @@ and a report are handled to the end.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select, update
@@ -18,10 +21,30 @@ from messaging.messages import Reply
 from services import deliveries
 from services.digests import Occasion
 from services.recipients import Recipient
+from services.workshop import Workshop
 from storage.db import Database
 from storage.models import Unit
 from tests.delivery_fakes import Process, vn
 from tests.helpers import Chat, FixedClock, login
+
+T = TypeVar("T")
+
+
+class HeldWorkshop(Workshop):
+    """The real process pool, every build held until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=1)
+        self.building, self.release = asyncio.Event(), asyncio.Event()
+        self.built: list[str] = []
+
+    async def build(self, make: Callable[..., T], *args: Any) -> T:
+        """Say a build is due, wait to be let go, then build in the worker."""
+        self.building.set()
+        await self.release.wait()
+        result = await super().build(make, *args)
+        self.built.append(make.__name__)
+        return result
 
 
 @pytest.fixture
@@ -76,3 +99,35 @@ async def test_a_reading_session_lets_writers_commit_and_cannot_write(demo_db: D
     async with demo_db.reading() as reading:
         names = set((await reading.scalars(select(Unit.name))).all())
     assert "Thôn Tô Mới" in names and "Thôn Chợ" in names
+
+
+async def test_a_question_is_answered_while_a_chart_waits_for_its_worker(proc: Process) -> None:
+    workshop = HeldWorkshop()
+    proc.app.workshop = workshop
+    try:
+        digests = asyncio.create_task(proc.tick(FixedClock(vn(2024, 10, 1, 8))))
+        await workshop.building.wait()
+        leader = Chat(proc.app.dispatcher, "leader", channel="telegram")
+        await leader.say("Cẩm Bình đến đâu rồi")
+        held_meanwhile = not digests.done()
+        workshop.release.set()
+        await digests
+    finally:
+        workshop.close()
+    assert held_meanwhile and "Xã Cẩm Bình" in leader.text
+    assert workshop.built == ["village_chart", "summary_workbook"]
+    digest = proc.channel.to("leader")[-1]
+    assert digest.image and digest.image.startswith(b"\x89PNG")
+    assert digest.document and digest.document[1].startswith(b"PK")  # XLSX is a zip
+
+
+async def test_builds_run_in_another_process_until_closed() -> None:
+    workshop = Workshop(workers=1)
+    try:
+        worker = await workshop.build(os.getpid)
+        assert worker != os.getpid()
+        assert await workshop.build(os.getpid) == worker  # the same worker, kept warm
+    finally:
+        workshop.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)  # stopped and reaped

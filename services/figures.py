@@ -1,0 +1,48 @@
+"""A unit's figures as plain data: what charts and spreadsheets are built from, in any process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from domain.progress import Track, Verdict, rate
+from services.progress import Disagreement, UnitProgress
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One unit's tracks, pace and households; no ORM object, so it pickles to a worker."""
+
+    name: str
+    as_of: dt.date
+    expected: float
+    households: int | None
+    poor: Track
+    near_poor: Track
+    disagreements: tuple[Disagreement, ...] = ()
+
+    @classmethod
+    def of(cls, progress: UnitProgress) -> Figures:
+        """The figures of a computed progress record."""
+        return cls(progress.unit.name, progress.as_of, progress.expected, progress.households,
+                   progress.poor, progress.near_poor, tuple(progress.disagreements))
+
+    @property
+    def poor_verdict(self) -> Verdict:
+        """Pace verdict on poor households."""
+        return self.poor.verdict(self.expected)
+
+    @property
+    def near_poor_verdict(self) -> Verdict:
+        """Pace verdict on near-poor households."""
+        return self.near_poor.verdict(self.expected)
+
+    @property
+    def poor_rate_now(self) -> float | None:
+        """Poor households now (confirmed) over all households."""
+        return rate(self.poor.now, self.households)
+
+
+def figures_of(progress: list[UnitProgress]) -> list[Figures]:
+    """Figures of each, in the same order."""
+    return [Figures.of(p) for p in progress]
