@@ -13,11 +13,11 @@ from messaging.labels import label
 from messaging.render import render
 from services.access import Scope
 from services.lookup import best_households, best_units
-from services.onboarding import create_invite
+from services.onboarding import create_invite, new_person, same_role_over
 from storage.audit import events_for, now
-from storage.models import AuditEvent, User, UserScope
-from storage.people import find_users
-from storage.unit_tree import unit_tree
+from storage.models import AuditEvent, ChatIdentity, User, UserScope
+from storage.people import PRIVATE, find_users
+from storage.unit_tree import UnitNode, UnitTree, unit_tree
 
 EVERYTHING = Scope(True, frozenset(), frozenset())
 
@@ -25,29 +25,36 @@ EVERYTHING = Scope(True, frozenset(), frozenset())
 async def make_invite(
     name: str | None, role: str | None, unit_name: str | None, ttl: dt.timedelta
 ) -> str:
-    """A code for user NAME, or for a new user of ROLE over UNIT."""
+    """A code for user NAME; for a new person NAME of ROLE over UNIT; or for any new user."""
     app = await build()
     try:
         async with app.db.session() as session, session.begin():
-            if name:
-                users = await find_users(session, name)
-                if len(users) != 1:
-                    raise click.ClickException(f'"{name}": tìm thấy {len(users)} người dùng.')
+            users = await find_users(session, name) if name else []
+            if len(users) == 1:
                 return await create_invite(session, now=now(), ttl=ttl, user=users[0])
+            if len(users) > 1 or (name and not (role and unit_name)):
+                raise click.ClickException(render("cli_invite", problem="users", name=name,
+                                                  found=len(users)))
             if not role or not unit_name:
-                raise click.UsageError("Cần NAME, hoặc --role và --unit.")
-            level = SCOPE_LEVEL[Role(role)]
-            tree = await unit_tree(session)
-            candidates = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level == level]
-            if len(candidates) != 1:
-                raise click.ClickException(
-                    f'"{unit_name}": tìm thấy {len(candidates)} đơn vị cấp {level}.'
-                )
-            return await create_invite(
-                session, now=now(), ttl=ttl, role=Role(role), unit=candidates[0]
-            )
+                raise click.UsageError(render("cli_invite", problem="usage"))
+            unit = _one_unit(await unit_tree(session), unit_name, SCOPE_LEVEL[Role(role)])
+            for other in await same_role_over(session, Role(role), unit.id):
+                click.echo(render("cli_invite", problem="second", other=other, unit=unit,
+                                  role=role), err=True)
+            user = await new_person(session, name, Role(role), unit) if name else None
+            return await create_invite(session, now=now(), ttl=ttl, user=user,
+                                       role=None if user else Role(role),
+                                       unit=None if user else unit)
     finally:
         await app.close()
+
+
+def _one_unit(tree: UnitTree, unit_name: str, level: str) -> UnitNode:
+    candidates = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level == level]
+    if len(candidates) != 1:
+        raise click.ClickException(render("cli_invite", problem="units", name=unit_name,
+                                          found=len(candidates), level=level))
+    return candidates[0]
 
 
 async def print_audit(household: str | None, village: str | None) -> None:
@@ -88,14 +95,20 @@ def _audit_line(event: AuditEvent, names: dict[int, str]) -> str:
 
 
 async def print_users() -> None:
-    """Print every user with role, login and scope."""
+    """Print every user with role, login, scope and linked chat channels, under a header."""
     app = await build()
     try:
         async with app.db.session() as session:
             units = (await unit_tree(session)).by_id
             scopes = (await session.execute(select(UserScope.user_id, UserScope.unit_id))).all()
+            links = (await session.execute(select(ChatIdentity.user_id, ChatIdentity.channel,
+                                                  ChatIdentity.chat_type))).all()
+            rows = []
             for user in (await session.scalars(select(User).order_by(User.id))).all():
                 mine = [units[unit_id].name for user_id, unit_id in scopes if user_id == user.id]
-                click.echo(f"{user.login:<24} {user.role:<16} {user.name:<22} {', '.join(mine)}")
+                chats = [(channel, kind == PRIVATE) for owner, channel, kind in links
+                         if owner == user.id]
+                rows.append((user, ", ".join(mine), chats))
+            click.echo(render("cli_users", rows=rows))
     finally:
         await app.close()

@@ -127,4 +127,5 @@ async def invite_in_chat(ctx: Context, argument: str) -> list[Reply]:
         created_by=ctx.user.id,
         channel=ctx.message.channel,
     )
-    return [ctx.reply("invite_created", code=code, village=village)]
+    existing = await onboarding.same_role_over(ctx.session, Role.VILLAGE_HEAD, village.id)
+    return [ctx.reply("invite_created", code=code, village=village, existing=existing)]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain.formatting import whole_number
 from domain.names import fold
-from handlers import accounts, groups, intents, pending, questions, reports
+from handlers import accounts, drafts, groups, intents, pending, questions, reports
 from handlers.context import Context
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
@@ -97,17 +97,23 @@ async def route(ctx: Context) -> list[Reply]:
     command, _, argument = text.partition(" ")
     name = command[1:].split("@")[0].lower() if command.startswith("/") else ""
     if name in COMMANDS and (ctx.user or name in PUBLIC_COMMANDS):
+        if name in ("baocao", "report") and drafts.is_open(ctx):
+            return await drafts.ask_first(ctx, text)
         return await COMMANDS[name](ctx, argument.strip())
     if ctx.user is None:
         return await accounts.unregistered(ctx, text)
     if data:
         return await on_button(ctx, data)
     if fold(text) in {"bao cao", "baocao"}:
+        if drafts.is_open(ctx):
+            return await drafts.ask_first(ctx, text)
         return await reports.start_guided(ctx, "")
     if not text and ctx.step == conversations.IDLE:
         return [ctx.reply("ask_what")]
     understood = await intents.read(ctx, text)
     if understood.intent in STARTS_FLOW and ctx.step not in reports.FREE_TEXT_STEPS:
+        if drafts.is_open(ctx):  # an unsent summary: send or drop it first, never lose it
+            return await drafts.ask_first(ctx, text)
         return await intents.dispatch(ctx, understood)  # a new sentence report restarts a flow
     if ctx.step != conversations.IDLE:
         return await reports.continue_step(ctx, text)
@@ -126,6 +132,8 @@ async def on_button(ctx: Context, data: str) -> list[Reply]:
         return await accounts.relink(ctx, value)
     if kind == "iu":
         return await intents.chosen(ctx, value)
+    if kind == "dk":
+        return await drafts.on_button(ctx, value, route)
     replies = await reports.on_button(ctx, kind, value)
     return replies or [ctx.reply("report_hint", step=ctx.step, field=None)]  # stale or forged
 

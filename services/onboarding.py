@@ -80,6 +80,23 @@ async def create_invite(
     return code
 
 
+async def same_role_over(session: AsyncSession, role: Role, unit_id: int) -> list[User]:
+    """Active users who already hold this role over exactly this unit (a second head?)."""
+    query = (select(User).join(UserScope, UserScope.user_id == User.id)
+             .where(User.active.is_(True), User.role == role.value, UserScope.unit_id == unit_id)
+             .order_by(User.id))
+    return list((await session.scalars(query)).all())
+
+
+async def new_person(session: AsyncSession, name: str, role: Role, unit: UnitInfo,
+                     created_by: int | None = None, channel: str = "cli") -> User:
+    """A person not yet known, with their role over the unit (the code then links them)."""
+    title, bare = split_title(name)
+    user = await create_user(session, title, bare, role.value, channel, created_by)
+    await add_scope(session, user, unit.id, channel, created_by)
+    return user
+
+
 @dataclass
 class Redeemed:
     """Outcome of a code: the linked user, or why not."""

@@ -200,3 +200,8 @@ async def test_nobody_reachable_is_said_to_the_head(demo_db: Database, clock: Fi
     await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
     await head.press("Xác nhận")
     assert "chưa có cán bộ hay lãnh đạo xã nào nhận được" in head.text
+
+
+async def test_a_second_head_code_names_the_existing_head(people: dict[str, Chat]) -> None:
+    await people["officer"].say("/moi Thôn Chợ")
+    assert "Thôn Chợ đã có trưởng thôn Bùi Thị Minh" in people["officer"].text

@@ -12,6 +12,7 @@ from handlers.context import Context
 from handlers.reports.steps import (
     CAUSES,
     CORRECT_VALUE,
+    DATE_BEFORE_NOTE,
     MAX_NAME,
     NEW_CAUSE,
     NEW_MEMBERS,
@@ -59,7 +60,8 @@ async def typed_note(ctx: Context, text: str) -> list[Reply]:
     if text and fold(text) not in SKIP_WORDS:
         happened_on, _ = find_date(text, ctx.today)
         data["note"] = nfc(text)[:500]
-        if happened_on:
+        if happened_on:  # the date the report had before is kept, should the note go
+            data.setdefault(DATE_BEFORE_NOTE, data.get("happened_on"))
             data["happened_on"] = happened_on.isoformat()
     return await summary(ctx, data)
 

@@ -13,6 +13,7 @@ from handlers.reports import details, household
 from handlers.reports.steps import (
     CONFIRM,
     CORRECT_VALUE,
+    DATE_BEFORE_NOTE,
     FLOW_BUTTONS,
     NEW_CAUSE,
     NEW_MEMBERS,
@@ -116,5 +117,8 @@ async def _confirm_choice(ctx: Context, choice: str) -> list[Reply]:
         assert chosen is not None
         keys = ("village_id", "household_id", "happened_on")
         keep: dict[str, Any] = {k: ctx.data[k] for k in keys if k in ctx.data}
+        if DATE_BEFORE_NOTE in ctx.data:  # the note goes, and the date it gave with it
+            keep["happened_on"] = ctx.data[DATE_BEFORE_NOTE]
+            keep = {k: v for k, v in keep.items() if v is not None}
         return await household.household_chosen(ctx, chosen, keep)
     return await decisions.submit_from_flow(ctx)

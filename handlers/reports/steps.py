@@ -15,6 +15,7 @@ PICK_VILLAGE, PICK_HOUSEHOLD, PICK_CHANGE = "pick_village", "pick_household", "p
 PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note", "confirm"
 NEW_NAME, NEW_STATUS, NEW_MEMBERS = "new_name", "new_status", "new_members"
 NEW_WORKERS, NEW_CAUSE = "new_workers", "new_cause"
+DATE_BEFORE_NOTE = "date_before_note"  # a note's date replaced it; "Sửa" brings it back
 MAX_NAME = 100  # a head of household's name; the column holds 200
 FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason",
                              "correction_reason", "correction_reject_reason", "revoke_reason"})
