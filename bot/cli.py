@@ -75,6 +75,9 @@ def _print_result(result: ImportResult) -> None:
     if not result.ok:
         click.echo(f"{result.file}: không nhập gì ({len(result.errors)} lỗi).", err=True)
         return
+    if not result.rows:
+        click.echo(f"{result.file}: không nhập gì (không có dòng số liệu).")
+        return
     if not result.changed:
         click.echo(f"{result.file}: không có gì thay đổi.")
         return

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from domain.formatting import number
 from domain.names import fold, split_title
 from domain.statuses import Status
-from services.plan_file import PlanFile, PlanRow, Problem
+from services.plan_file import PEOPLE_COLUMNS, PlanFile, PlanRow, Problem
 
 LABELS = {
     "so_ho": "số hộ",
@@ -48,6 +48,7 @@ def check_plan(plan: PlanFile) -> list[Problem]:
         if row.household is None:
             warnings += _remaining(plan.name, row)
     warnings += _registered_vs_target(plan)
+    warnings += _honorifics(plan)
     return warnings
 
 
@@ -170,3 +171,35 @@ def _registered_vs_target(plan: PlanFile) -> list[Problem]:
                     )
                 )
     return warnings
+
+
+def _honorifics(plan: PlanFile) -> list[Problem]:
+    """'Ông' before a woman's middle name (Thị), 'Bà' before a man's (Văn); one person under
+    two honorifics in different rows."""
+    warnings = []
+    first: dict[str, tuple[str, int]] = {}
+    for row in plan.rows:
+        named = [(c, row.people[c]) for c in PEOPLE_COLUMNS]
+        named += [("chu_ho", row.household.head)] if row.household is not None else []
+        for column, person in named:
+            title, name = split_title(person or "")
+            if title is None:
+                continue
+            if slip := _title_slip(title, name):
+                warnings.append(Problem(plan.name, row.row, column, slip))
+            seen = first.setdefault(fold(name), (title, row.row)) if column != "chu_ho" else None
+            if seen is not None and seen[0] != title:
+                warnings.append(Problem(plan.name, row.row, column, (
+                    f'{name} ghi là "{title}", ở dòng {seen[1]} ghi là "{seen[0]}": '
+                    "kiểm tra lại danh xưng")))
+    return warnings
+
+
+def _title_slip(title: str, name: str) -> str | None:
+    middle = {fold(word) for word in name.split()[1:-1]}
+    for wrong, word, whose in (("Ông", "thi", "nữ"), ("Bà", "van", "nam")):
+        if title == wrong and word in middle:
+            spelled = next(w for w in name.split()[1:-1] if fold(w) == word)
+            return (f'danh xưng "{title}" trước {name}, mà tên đệm "{spelled}" thường là của '
+                    f"{whose}: kiểm tra lại danh xưng")
+    return None

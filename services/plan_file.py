@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.names import fold, nfc
+from domain.names import fold, nfc, split_unit_prefix
 from domain.statuses import Status
+from services.plan_table import Unreadable, header_index, read_table
 
+LEVELS = ("province", "district", "commune", "village")
+REQUIRED = ("nam", "tinh", "xa")
+EMPTY = ("chỉ có dòng tiêu đề, chưa có dòng số liệu nào: không nhập gì; điền các dòng xã, "
+         "thôn, hộ theo mẫu (data/FORMAT.md)")
 PATH_COLUMNS = ["nam", "tinh", "huyen", "xa", "thon", "chu_ho", "ma_ho"]
 COUNT_COLUMNS = [
     "so_ho", "so_khau", "ho_ngheo", "ho_can_ngheo", "khau_ngheo",
@@ -22,19 +26,10 @@ HOUSEHOLD_COLUMNS = [
 ]  # fmt: skip
 COLUMNS = [*PATH_COLUMNS, *COUNT_COLUMNS, *PEOPLE_COLUMNS, *HOUSEHOLD_COLUMNS, "ghi_chu"]
 DEPRIVATIONS = [
-    "viec_lam",
-    "nguoi_phu_thuoc",
-    "dinh_duong",
-    "bhyt",
-    "giao_duc_nguoi_lon",
-    "di_hoc_tre_em",
-    "chat_luong_nha",
-    "dien_tich_nha",
-    "nuoc_sinh_hoat",
-    "nha_tieu",
-    "vien_thong",
+    "viec_lam", "nguoi_phu_thuoc", "dinh_duong", "bhyt", "giao_duc_nguoi_lon", "di_hoc_tre_em",
+    "chat_luong_nha", "dien_tich_nha", "nuoc_sinh_hoat", "nha_tieu", "vien_thong",
     "tiep_can_thong_tin",
-]
+]  # fmt: skip
 STATUS_WORDS = {
     "ngheo": Status.POOR,
     "ho ngheo": Status.POOR,
@@ -101,74 +96,67 @@ class PlanFile:
     name: str
     rows: list[PlanRow] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # how it was read, an empty table
+    villages: set[tuple[str, ...]] = field(default_factory=set)  # every village row's place
 
 
 def read_plan(path: Path) -> PlanFile:
     """Read and validate every row; errors are collected, not raised."""
     plan = PlanFile(name=str(path))
     try:
-        raw = list(_raw_rows(path))
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        plan.errors.append(Problem(plan.name, None, None, f"không đọc được tệp: {exc}"))
+        table = read_table(path, is_header)
+    except Unreadable as exc:
+        plan.errors.append(Problem(plan.name, None, None, str(exc)))
         return plan
+    plan.warnings += [Problem(plan.name, None, None, note) for note in table.notes]
+    raw = [(number, cells) for number, cells in table.rows if any(cells)]
     if not raw:
         plan.errors.append(Problem(plan.name, None, None, "tệp trống, thiếu dòng tiêu đề"))
         return plan
-    header = [_column_key(cell) for cell in raw[0][1]]
-    for index, key in enumerate(header):
-        if key and key not in COLUMNS:
-            plan.errors.append(Problem(plan.name, 1, raw[0][1][index], "cột không có trong mẫu"))
-    for required in ("nam", "tinh", "xa"):
-        if required not in header:
-            plan.errors.append(Problem(plan.name, 1, required, "thiếu cột bắt buộc"))
+    at = header_index(raw, is_header)
+    header_row, header = raw[at][0], [_column_key(cell) for cell in raw[at][1]]
+    _check_header(plan, header_row, header, raw[at][1])
     if plan.errors:
         return plan
-    for number, cells in raw[1:]:
+    if not raw[at + 1:]:
+        plan.warnings.append(Problem(plan.name, header_row, None, EMPTY))
+    for number, cells in raw[at + 1:]:
         values = {
             key: nfc(cells[i]) if i < len(cells) else "" for i, key in enumerate(header) if key
         }
-        if any(values.values()):
-            _read_row(plan, number, values)
+        errors_before = len(plan.errors)
+        for (row, col), reason in sorted(table.uncomputed.items()):
+            if row == number and col < len(header) and header[col]:
+                plan.errors.append(Problem(plan.name, number, header[col], reason))
+        _read_row(plan, number, values, errors_before)
     return plan
+
+
+def is_header(cells: list[str]) -> bool:
+    """A row naming the template's required columns (any case or diacritics)."""
+    return set(REQUIRED) <= {_column_key(cell) for cell in cells}
+
+
+def place_key(path: tuple[str, ...]) -> tuple[str, ...]:
+    """Province, district, commune, village as the database matches them (no prefix)."""
+    return tuple(split_unit_prefix(part, level)[1] if part else ""
+                 for part, level in zip(path, LEVELS, strict=True))
+
+
+def _check_header(plan: PlanFile, row: int, header: list[str], cells: list[str]) -> None:
+    for index, key in enumerate(header):
+        if key and key not in COLUMNS:
+            plan.errors.append(Problem(plan.name, row, cells[index], "cột không có trong mẫu"))
+    for required in REQUIRED:
+        if required not in header:
+            plan.errors.append(Problem(plan.name, row, required, "thiếu cột bắt buộc"))
 
 
 def _column_key(cell: str) -> str:
     return fold(cell).replace(" ", "_")
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    if path.suffix.lower() == ".xlsx":
-        yield from _xlsx_rows(path)
-        return
-    if path.suffix.lower() != ".csv":
-        raise ValueError("chỉ nhận tệp .csv hoặc .xlsx")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for number, cells in enumerate(csv.reader(handle), start=1):
-            yield number, [cell.strip() for cell in cells]
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in cells]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_row(plan: PlanFile, number: int, values: dict[str, str]) -> None:
-    errors_before = len(plan.errors)
+def _read_row(plan: PlanFile, number: int, values: dict[str, str], errors_before: int) -> None:
     problem = _problem_reporter(plan, number)
     year = _integer(values.get("nam", ""), "nam", problem, required=True)
     if year is not None and not 2000 <= year <= 2100:
@@ -181,6 +169,8 @@ def _read_row(plan: PlanFile, number: int, values: dict[str, str]) -> None:
     people = {
         key: values.get(key) or None for key in ("can_bo_phu_trach", "truong_thon", "lanh_dao")
     }
+    if path[3] and not values.get("chu_ho"):
+        plan.villages.add(place_key(path))
     household = None
     if values.get("chu_ho"):
         if not path[3]:

@@ -87,6 +87,23 @@ def test_import_errors_name_file_row_and_column(cli, tmp_path: Path) -> None:  #
     assert "bad.csv, dòng 2, cột ho_ngheo" in result.stderr
 
 
+def test_import_of_a_picture_is_a_message_not_a_traceback(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    picture = tmp_path / "ke_hoach.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = cli("import", str(picture), check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"LỖI {picture}: không phải tệp Excel .xlsx" in result.stderr
+    assert "không nhập gì (1 lỗi)" in result.stderr
+
+
+def test_import_of_a_header_only_file_warns(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "trong.csv"
+    empty.write_text("nam;tinh;xa;thon\n", encoding="utf-8")
+    out = cli("import", str(empty)).stdout
+    assert f"CẢNH BÁO {empty}, dòng 1: chỉ có dòng tiêu đề" in out
+    assert "không nhập gì (không có dòng số liệu)" in out and "không có gì thay đổi" not in out
+
+
 def test_unknown_console_user(cli) -> None:  # type: ignore[no-untyped-def]
     cli("demo-data")
     result = cli("chat", "--as", "Không Ai", check=False)
