@@ -120,6 +120,37 @@ async def ranking(session: AsyncSession, units: Sequence[UnitInfo], level: str, 
     return Ranking(within, level, order, found, len(parts), sum(map(behind_pace, parts)), period)
 
 
+@dataclass
+class Comparison:
+    """Units side by side, in the order named; `ahead` is the one nearest its pace line on
+    both targets together, None when they stand level (or fewer than two have plans)."""
+
+    parts: list[UnitProgress]
+    ahead: UnitProgress | None
+    period: Period | None
+
+    @property
+    def years(self) -> list[int]:
+        """The plan years compared (a unit may have only an older plan)."""
+        return sorted({p.year for p in self.parts})
+
+    @property
+    def gaps(self) -> list[tuple[UnitProgress, float]]:
+        """Each unit with its households past (positive) or short of its pace line."""
+        return [(p, gap(p)) for p in self.parts]
+
+
+async def comparison(session: AsyncSession, units: Sequence[UnitInfo], period: Period | None,
+                     today: dt.date) -> Comparison:
+    """The named units' progress side by side, and which is ahead of pace."""
+    as_of = min(period.end(), today) if period else today
+    parts = [p for unit in dict.fromkeys(units)
+             if (p := await _progress(session, unit, period, as_of))]
+    best = ordered(parts, "best")
+    ahead = best[0] if len(best) > 1 and gap(best[0]) - gap(best[1]) >= 0.5 else None
+    return Comparison(parts, ahead, period)
+
+
 async def _progress(session: AsyncSession, unit: UnitInfo, period: Period | None,
                     as_of: dt.date) -> UnitProgress | None:
     if period is None:

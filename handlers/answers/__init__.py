@@ -18,8 +18,9 @@ AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[R
 
 ANSWERS: dict[Intent, AnswerHandler] = {}
 
-from handlers.answers import count, ranking, rate  # noqa: E402  (the modules import nothing of this one)
+from handlers.answers import comparison, count, ranking, rate  # noqa: E402  (no cycle)
 
 ANSWERS[Intent.RANKING] = ranking.answer
 ANSWERS[Intent.COUNT] = count.answer
 ANSWERS[Intent.RATE] = rate.answer
+ANSWERS[Intent.COMPARISON] = comparison.answer

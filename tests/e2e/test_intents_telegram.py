@@ -39,3 +39,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.expect(leader, "Thôn Chợ, Xã Cẩm Bình: 14 hộ nghèo (đã xác nhận")
         await driver.say(leader, "tỷ lệ hộ nghèo của xã")
         await driver.expect(leader, "kế hoạch năm 2024 không ghi tổng số hộ nên bot chưa tính")
+        await driver.say(leader, "so sánh Thôn Chợ và Thôn Tô")
+        await driver.expect(leader, "Thôn Tô nhanh hơn so với tiến độ")

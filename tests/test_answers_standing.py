@@ -1,8 +1,9 @@
-"""Rankings ('thôn nào chậm nhất') and the commune answer's 'Cần chú ý' on both targets.
+"""Rankings ('thôn nào chậm nhất'), comparisons and the commune answer's 'Cần chú ý', on
+both targets.
 
 Cẩm Bình 2024 at the end of Q3 (3/4 of each target due): Thôn Chợ is short by
 0,75 x (7 + 3) = 7,5 households, Thôn Tô by 0,75 x (3 + 6) = 6,75; Thôn Vinh has no poor
-households to reduce and is behind only on near-poor (0/4).
+target and is behind only on near-poor (0/4).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from domain.periods import Period, PeriodKind
 from domain.progress import Verdict
 from handlers.router import Dispatcher
-from services.standing import ranking
+from services.standing import comparison, ranking
 from storage.db import Database
 from storage.models import Unit
 from storage.people import add_scope, create_user
@@ -81,7 +82,7 @@ async def test_commune_answer_names_villages_behind_on_near_poor_only(
     leader = await leader_chat(demo_db, clock)
     await leader.say("tình hình xã")
     [attention] = [line for line in leader.text.splitlines() if line.startswith("Cần chú ý")]
-    assert "Thôn Vinh: cận nghèo 0/4" in attention  # poor target met, near-poor behind
+    assert "Thôn Vinh: cận nghèo 0/4" in attention  # no poor target, near-poor behind
     assert "Thôn Chợ: nghèo 0/7, cận nghèo 0/3" in attention
 
 
@@ -96,3 +97,34 @@ async def test_province_officer_ranks_communes(demo_db: Database, clock: FixedCl
     lines = officer.text.splitlines()
     assert lines[0].startswith("1/1 xã chậm tiến độ") and "Xã Hồng Thượng" in lines[1]
     assert "Cẩm Bình" not in officer.text  # another province
+
+
+async def test_comparison_says_which_is_nearer_its_pace(demo_db: Database) -> None:
+    async with demo_db.session() as session:
+        units = list((await session.scalars(select(Unit).where(
+            Unit.name.in_(["Thôn Chợ", "Thôn Tô"])).order_by(Unit.name_key))).all())
+        before = await comparison(session, units, Q3, dt.date(2026, 11, 22))
+    assert [p.unit.name for p in before.parts] == ["Thôn Chợ", "Thôn Tô"]  # as named
+    assert before.ahead is not None and before.ahead.unit.name == "Thôn Tô"  # 6,75 vs 7,5 short
+    for key in CHO_POOR[:2]:
+        await report_exit(demo_db, key, dt.date(2024, 8, 20), confirm=True,
+                          at=vn(2024, 8, 20, 9))
+    async with demo_db.session() as session:
+        after = await comparison(session, units, Q3, dt.date(2026, 11, 22))
+    assert after.ahead is not None and after.ahead.unit.name == "Thôn Chợ"  # 5,5 short
+
+
+async def test_leader_compares_two_villages(demo_db: Database, clock: FixedClock) -> None:
+    leader = await leader_chat(demo_db, clock)
+    for text in ("so sánh Thôn Chợ và Thôn Tô", "thôn chợ với thôn tô thôn nào tốt hơn"):
+        await leader.say(text)
+        lines = leader.text.splitlines()
+        assert lines[0] == ("Thôn Tô nhanh hơn so với tiến độ (tính cả hộ nghèo và cận nghèo):"
+                            " Thôn Chợ thiếu 10 hộ, Thôn Tô thiếu 9 hộ.")
+        assert lines[1].startswith("- Thôn Chợ: giảm nghèo 0/7 – chậm tiến độ; cận nghèo 0/3")
+        assert "còn 14 hộ nghèo, 5 hộ cận nghèo" in lines[1]
+    await leader.say("so sánh Thôn Chợ")
+    assert leader.text.startswith("Anh/chị muốn so sánh Thôn Chợ với đơn vị nào?")
+    officer = await leader_chat(demo_db, clock, "Đỗ Thị Nga")
+    await officer.say("so sánh Thôn Chợ và Thôn Hạc Sơn")
+    assert officer.text == "Thôn Hạc Sơn không thuộc phạm vi anh/chị phụ trách."
