@@ -18,9 +18,10 @@ AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[R
 
 ANSWERS: dict[Intent, AnswerHandler] = {}
 
-from handlers.answers import comparison, count, ranking, rate  # noqa: E402  (no cycle)
+from handlers.answers import comparison, count, ranking, rate, responsible  # noqa: E402  (no cycle)
 
 ANSWERS[Intent.RANKING] = ranking.answer
 ANSWERS[Intent.COUNT] = count.answer
 ANSWERS[Intent.RATE] = rate.answer
 ANSWERS[Intent.COMPARISON] = comparison.answer
+ANSWERS[Intent.RESPONSIBLE] = responsible.answer

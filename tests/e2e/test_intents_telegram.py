@@ -41,3 +41,6 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.expect(leader, "kế hoạch năm 2024 không ghi tổng số hộ nên bot chưa tính")
         await driver.say(leader, "so sánh Thôn Chợ và Thôn Tô")
         await driver.expect(leader, "Thôn Tô nhanh hơn so với tiến độ")
+        await driver.say(leader, "ai phụ trách Thôn Hạc Sơn")
+        people = await driver.expect(leader, "Phụ trách Thôn Hạc Sơn, Xã Cẩm Bình:")
+        assert "- Trưởng thôn: ông Đặng Ngọc Đình." in people
