@@ -18,10 +18,18 @@ AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[R
 
 ANSWERS: dict[Intent, AnswerHandler] = {}
 
-from handlers.answers import comparison, count, ranking, rate, responsible  # noqa: E402  (no cycle)
+from handlers.answers import (  # noqa: E402  (no cycle)
+    comparison,
+    count,
+    household_list,
+    ranking,
+    rate,
+    responsible,
+)
 
 ANSWERS[Intent.RANKING] = ranking.answer
 ANSWERS[Intent.COUNT] = count.answer
 ANSWERS[Intent.RATE] = rate.answer
 ANSWERS[Intent.COMPARISON] = comparison.answer
 ANSWERS[Intent.RESPONSIBLE] = responsible.answer
+ANSWERS[Intent.HOUSEHOLD_LIST] = household_list.answer

@@ -44,3 +44,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.say(leader, "ai phụ trách Thôn Hạc Sơn")
         people = await driver.expect(leader, "Phụ trách Thôn Hạc Sơn, Xã Cẩm Bình:")
         assert "- Trưởng thôn: ông Đặng Ngọc Đình." in people
+        await driver.say(leader, "danh sách hộ nghèo Thôn Chợ")
+        await driver.expect(leader, "ông Phạm Hùng Vinh, ông Phạm Minh Phúc, bà Phạm Thị Đéc")

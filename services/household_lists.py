@@ -1,0 +1,166 @@
+"""Which households (personal data): still poor, registered to exit and not out yet,
+exited or fallen back in a window; only villages the asker's role covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.names import sort_key
+from domain.periods import Period
+from domain.statuses import ChangeKind, ReportState, Status
+from services.access import scope_of
+from services.counts import statuses
+from services.progress import UnitProgress, unit_progress
+from storage.idlists import among
+from storage.models import ExitRegistration, Household, StatusChange, User
+from storage.unit_tree import UnitInfo, unit_tree
+
+RECENT_MONTHS = 36  # "mới thoát nghèo trong 36 tháng" (the plans' window for newly exited)
+EXITS = {
+    Status.POOR: (ChangeKind.EXIT_POVERTY, ChangeKind.EXIT_TO_NEAR_POOR),
+    Status.NEAR_POOR: (ChangeKind.EXIT_NEAR_POVERTY,),
+}
+KINDS = {"not_exited": "current", "registered": "registered", "exited_recent": "exited",
+         "fell_back": "fell_back"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One household of a list, with the day of the change that put it there."""
+
+    household: Household
+    village: str
+    on: dt.date | None = None
+    pending: bool = False  # a report about it waits for a decision
+
+
+@dataclass
+class HouseholdList:
+    """The households of one unit that a list asks for."""
+
+    label: str
+    kind: str  # current / registered / exited / fell_back
+    asked: tuple[Status, ...]
+    year: int | None  # the plan's year; None: no plan entered
+    since: dt.date | None
+    until: dt.date
+    counted: int | None = None  # the progress engine's count (current lists)
+    items: list[Listed] = field(default_factory=list)
+
+    def by_village(self, limit: int) -> list[tuple[str, int, list[Listed]]]:
+        """(village, its households listed, the first of them within `limit` overall)."""
+        groups: dict[str, list[Listed]] = {}
+        for item in self.items:
+            groups.setdefault(item.village, []).append(item)
+        shown, left = [], limit
+        for village, items in groups.items():
+            shown.append((village, len(items), items[:max(left, 0)]))
+            left -= len(items)
+        return shown
+
+    def hidden(self, limit: int) -> int:
+        """Households listed beyond `limit` ("và 5 hộ khác")."""
+        return max(len(self.items) - limit, 0)
+
+
+def kind_of(list_filter: str | None) -> str:
+    """Which list a message asks for (a bare 'danh sách hộ nghèo': the current ones)."""
+    return KINDS.get(list_filter or "", "current")
+
+
+def window(period: Period | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a list of changes covers: the period, else the last 36 months."""
+    if period is not None:
+        return period.start(), min(period.end(), today)
+    years = RECENT_MONTHS // 12
+    day = today.replace(day=28) if (today.month, today.day) == (2, 29) else today
+    return day.replace(year=today.year - years) + dt.timedelta(days=1), today
+
+
+async def household_list(
+    session: AsyncSession, user: User, unit: UnitInfo, kind: str, status: str | None,
+    period: Period | None, today: dt.date,
+) -> HouseholdList:
+    """The households of `unit` (within the asker's scope) that the list asks for."""
+    tree = await unit_tree(session)
+    scope = await scope_of(session, user)
+    villages = [v for v in tree.under(unit.id, "village") if scope.covers(v)]
+    asked = statuses(status)
+    progress = await unit_progress(session, unit, today, names=False)
+    year = progress.year if progress else None
+    found = HouseholdList(tree.full_name(unit), kind, asked, year, None, today)
+    if kind in ("exited", "fell_back"):
+        found.since, found.until = window(period, today)
+        found.items = await _changed(session, villages, kind, asked, found.since, found.until)
+    elif kind == "registered" and year is not None:
+        found.items = await _registered(session, villages, asked, year)
+    elif kind == "current":
+        found.counted = _counted(progress, asked)
+        found.items = await _current(session, villages, asked)
+    names = {v: tree.by_id[v].name for v in villages}
+    found.items = [
+        Listed(i.household, names[i.household.village_id], i.on, i.pending)
+        for i in sorted(found.items, key=lambda i: (i.household.village_id,
+                                                    sort_key(i.household.head_name)))
+    ]
+    return found
+
+
+def _counted(progress: UnitProgress | None, asked: tuple[Status, ...]) -> int | None:
+    """The engine's count now of the statuses asked; None when a plan does not give it."""
+    if progress is None:
+        return None
+    nows = [(progress.poor if s is Status.POOR else progress.near_poor).now for s in asked]
+    return None if None in nows else sum(n for n in nows if n is not None)
+
+
+async def _current(
+    session: AsyncSession, villages: list[int], asked: tuple[Status, ...]
+) -> list[Listed]:
+    query = select(Household).where(
+        among(Household.village_id, villages), Household.status.in_([s.value for s in asked])
+    )
+    return [Listed(h, "") for h in (await session.scalars(query)).all()]
+
+
+async def _registered(
+    session: AsyncSession, villages: list[int], asked: tuple[Status, ...], year: int
+) -> list[Listed]:
+    """Registered to exit in the plan's year and not out yet (as the progress engine)."""
+    query = (
+        select(Household)
+        .join(ExitRegistration)
+        .where(ExitRegistration.year == year, among(Household.village_id, villages),
+               Household.initial_status.in_([s.value for s in asked]))
+    )
+    waiting = [h for h in (await session.scalars(query)).all() if h.status == h.initial_status]
+    pending = set(
+        (await session.scalars(select(StatusChange.household_id).where(
+            among(StatusChange.household_id, [h.id for h in waiting]),
+            StatusChange.state == ReportState.PENDING.value,
+        ))).all()
+    ) if waiting else set()
+    return [Listed(h, "", pending=h.id in pending) for h in waiting]
+
+
+async def _changed(
+    session: AsyncSession, villages: list[int], kind: str, asked: tuple[Status, ...],
+    since: dt.date, until: dt.date,
+) -> list[Listed]:
+    """Households with a confirmed exit (or fall back) dated in the window, latest kept."""
+    kinds = [k.value for s in asked for k in EXITS.get(s, ())] if kind == "exited" \
+        else [ChangeKind.FELL_BACK.value]
+    query = (
+        select(StatusChange, Household)
+        .join(Household, Household.id == StatusChange.household_id)
+        .where(among(StatusChange.village_id, villages), StatusChange.kind.in_(kinds),
+               StatusChange.state == ReportState.CONFIRMED.value,
+               StatusChange.happened_on.between(since, until))
+        .order_by(StatusChange.happened_on)
+    )
+    latest = {h.id: Listed(h, "", c.happened_on) for c, h in await session.execute(query)}
+    return list(latest.values())
