@@ -8,6 +8,7 @@ import click
 from sqlalchemy import select
 
 from bot.app import build
+from domain.names import fold, split_title
 from domain.roles import SCOPE_LEVEL, Role
 from messaging.labels import label
 from messaging.render import render
@@ -15,7 +16,7 @@ from services.access import Scope
 from services.lookup import best_households, best_units
 from services.onboarding import create_invite, new_person, same_role_over
 from storage.audit import events_for, now
-from storage.models import AuditEvent, ChatIdentity, User, UserScope
+from storage.models import AuditEvent, ChatIdentity, Household, User, UserScope
 from storage.people import PRIVATE, find_users
 from storage.unit_tree import UnitNode, UnitTree, unit_tree
 
@@ -63,7 +64,9 @@ async def print_audit(household: str | None, village: str | None) -> None:
     try:
         async with app.db.session() as session:
             if household:
-                found = await best_households(session, household, None)
+                found = await best_households(session, household, None) or list(
+                    (await session.scalars(select(Household).where(  # unlisted ones too
+                        Household.name_key == fold(split_title(household)[1])))).all())
                 if not found:
                     raise click.ClickException(f'Không tìm thấy hộ "{household}".')
                 events = await events_for(session, entity="household", entity_id=found[0].id)

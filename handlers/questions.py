@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from handlers.context import Context
+from messaging.labels import label
 from messaging.messages import Button, Reply
 from services import ask
 from services.standing import needs_attention
@@ -47,4 +48,4 @@ async def household_reply(ctx: Context, household_id: int) -> Reply:
     card = await ask.household_card(ctx.session, ctx.user, household_id)
     if card is None:
         return ctx.reply("not_in_scope")
-    return ctx.reply("household_card", c=card)
+    return ctx.reply("household_card", c=card, label=label)

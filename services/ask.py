@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,8 @@ from domain.statuses import ReportState
 from services.access import Scope, scope_of
 from services.lookup import best_households, best_units
 from services.progress import UnitProgress, unit_progress
-from storage.models import ExitRegistration, Household, StatusChange, User
+from storage.idlists import among
+from storage.models import CorrectionRequest, ExitRegistration, Household, StatusChange, User
 from storage.unit_tree import UnitInfo, UnitNode, unit_tree
 
 __all__ = ["HouseholdCard", "UnitNode", "household_card", "progress_for", "units_named"]
@@ -79,6 +80,8 @@ class HouseholdCard:
     registered_years: list[int]
     pending: list[StatusChange]
     history: list[StatusChange]
+    people: dict[int, User] = field(default_factory=dict)  # reporters and deciders
+    corrections: dict[int, list[CorrectionRequest]] = field(default_factory=dict)  # by report
 
 
 async def household_card(
@@ -86,8 +89,10 @@ async def household_card(
 ) -> HouseholdCard | None:
     """A household's details and history, if the user's role covers its village."""
     household = await session.get(Household, household_id)
-    if household is None or not (await scope_of(session, user)).covers(household.village_id):
-        return None
+    if household is None or not household.listed or not (
+        await scope_of(session, user)
+    ).covers(household.village_id):
+        return None  # a household only a rejected report added is in the audit trail only
     village = (await unit_tree(session)).by_id[household.village_id]
     years = await session.scalars(
         select(ExitRegistration.year)
@@ -105,4 +110,22 @@ async def household_card(
     )
     pending = [c for c in changes if c.state == ReportState.PENDING.value]
     label = (await labels(session, [village]))[village.id]
-    return HouseholdCard(household, label, list(years.all()), pending, changes)
+    card = HouseholdCard(household, label, list(years.all()), pending, changes)
+    await _history_of(session, card)
+    return card
+
+
+async def _history_of(session: AsyncSession, card: HouseholdCard) -> None:
+    """Who reported and decided each change, and the requests to correct them (2 queries)."""
+    ids = {c.id for c in card.history}
+    if ids:
+        requests = await session.scalars(select(CorrectionRequest).where(
+            among(CorrectionRequest.change_id, ids)).order_by(CorrectionRequest.id))
+        for request in requests.all():
+            card.corrections.setdefault(request.change_id, []).append(request)
+    people = {i for c in card.history for i in (c.reported_by, c.decided_by) if i is not None}
+    people |= {i for rs in card.corrections.values() for r in rs
+               for i in (r.requested_by, r.decided_by) if i is not None}
+    if people:
+        found = await session.scalars(select(User).where(among(User.id, people)))
+        card.people = {u.id: u for u in found.all()}

@@ -21,7 +21,7 @@ async def by_given_name(
         return []
     query = (
         select(Household)
-        .where(among(Household.village_id, village_ids))
+        .where(among(Household.village_id, village_ids), Household.listed.is_(True))
         .where(Household.name_key.endswith(f" {key}", autoescape=True))
         .order_by(Household.id)
         .limit(10)

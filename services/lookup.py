@@ -96,7 +96,9 @@ TRGM_THRESHOLD = 0.2  # pg_trgm similarity; a typo in a short name stays above i
 
 
 def _within(village_ids: Collection[int] | None) -> list[ColumnElement[bool]]:
-    return [] if village_ids is None else [among(Household.village_id, village_ids)]
+    """Listed households (not one only a rejected report added) of these villages."""
+    listed = Household.listed.is_(True)
+    return [listed] if village_ids is None else [listed, among(Household.village_id, village_ids)]
 
 
 async def _households(session: AsyncSession, query: Select[Household]) -> list[Household]:

@@ -57,6 +57,7 @@ async def household_choices(session: AsyncSession, village_id: int, year: int) -
     )
     query = select(Household).where(
         Household.village_id == village_id,
+        Household.listed.is_(True),
         Household.status.in_([Status.POOR.value, Status.NEAR_POOR.value]),
     )
     found = list((await session.scalars(query)).all())
@@ -147,34 +148,22 @@ async def submit_new_household(
         raise ReportError("wrong_village")
     title, name = fields.get("title"), nfc(fields["name"])
     key = fold(name)
-    if await household_repo.by_key(session, village_id, key):
+    existing = await household_repo.by_key(session, village_id, key)
+    if existing is not None and existing.listed:
         raise ReportError("household_exists", name=name)
-    household = Household(
-        village_id=village_id,
-        household_key=key,
-        title=title,
-        head_name=name,
-        name_key=key,
-        members=fields.get("members"),
-        workers=fields.get("workers"),
-        cause=fields.get("cause"),
-        initial_status=Status.OUT.value,
-        initial_year=happened_on.year,
-        status=Status.OUT.value,
-        note="thêm qua báo cáo của trưởng thôn",
-    )
+    household = existing or Household(village_id=village_id, household_key=key, name_key=key,
+                                      initial_status=Status.OUT.value,
+                                      initial_year=happened_on.year)
+    # A household an unconfirmed report added before is the same row, listed again.
+    household.title, household.head_name, household.status = title, name, Status.OUT.value
+    household.members, household.workers = fields.get("members"), fields.get("workers")
+    household.cause, household.listed = fields.get("cause"), True
+    household.note = "thêm qua báo cáo của trưởng thôn"
     session.add(household)
     await session.flush()
-    audit_change(
-        session,
-        user,
-        channel,
-        "household.create",
-        None,
-        None,
-        {"household_id": household.id, "name": name},
-        household=household,
-    )
+    audit_change(session, user, channel, "household.create", None, None,
+                 {"household_id": household.id, "name": name, "again": existing is not None},
+                 household=household)
     kind = (
         ChangeKind.NEW_POOR if fields["status"] == Status.POOR.value else ChangeKind.NEW_NEAR_POOR
     )

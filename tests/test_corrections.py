@@ -11,8 +11,10 @@ from domain.periods import parse_period
 from handlers.router import Dispatcher
 from services.closures import close_period
 from services.progress import unit_progress
+from services.reporting import reporter_villages, submit_new_household
 from storage.db import Database
 from storage.models import AuditEvent, CorrectionRequest, Household, StatusChange
+from storage.people import find_users
 from storage.unit_tree import unit_tree
 from tests.helpers import Chat, FixedClock, login, outbox
 
@@ -205,3 +207,62 @@ async def test_nobody_reachable_is_said_to_the_head(demo_db: Database, clock: Fi
 async def test_a_second_head_code_names_the_existing_head(people: dict[str, Chat]) -> None:
     await people["officer"].say("/moi Thôn Chợ")
     assert "Thôn Chợ đã có trưởng thôn Bùi Thị Minh" in people["officer"].text
+
+
+async def new_household_report(db: Database, clock: FixedClock, name: str) -> int:
+    async with db.session() as session, session.begin():
+        [head] = await find_users(session, "Bùi Thị Minh")
+        village = (await reporter_villages(session, head))[0]
+        change = await submit_new_household(
+            session, head, "test", village.id,
+            {"name": name, "status": "poor", "members": 3, "workers": 1, "cause": "thiếu vốn"},
+            dt.date(2026, 11, 1), clock())
+        return change.id
+
+
+async def test_a_household_only_a_rejected_report_added_is_gone(
+    people: dict[str, Chat], demo_db: Database, clock: FixedClock
+) -> None:
+    head, officer, leader = people["head"], people["officer"], people["leader"]
+    number = await new_household_report(demo_db, clock, "Nguyễn Văn Mới")
+    await leader.say("hộ Nguyễn Văn Mới")
+    assert "Hộ Nguyễn Văn Mới" in leader.text  # pending: known, waiting
+    await officer.say(button=f"no:{number}")
+    await officer.say("không có hộ này")
+    for asker in (leader, officer, head):
+        await asker.say("hộ Nguyễn Văn Mới")
+        assert "đã thoát" not in asker.text and "thiếu vốn" not in asker.text
+    await officer.say("/baocao")
+    assert "Nguyễn Văn Mới" not in officer.text
+    async with demo_db.session() as session:
+        ghost = await session.scalar(select(Household).where(
+            Household.name_key == "nguyen van moi"))
+        assert ghost is not None and not ghost.listed  # kept for the audit trail
+    again = await new_household_report(demo_db, clock, "Nguyễn Văn Mới")  # reported anew
+    await officer.say(button=f"ok:{again}")
+    await leader.say("hộ Nguyễn Văn Mới")
+    assert "Hiện nay: hộ nghèo" in leader.text
+
+
+async def test_the_household_card_tells_its_history(
+    people: dict[str, Chat], demo_db: Database
+) -> None:
+    head, officer = people["head"], people["officer"]
+    await confirmed_exit(people)
+    await head.say("sửa báo cáo số 1")
+    await head.say("nhầm hộ")
+    await officer.say("/cho")
+    await officer.press("Đồng ý sửa")
+    await head.say("hộ Phạm Thị Đéc thoát nghèo còn cận nghèo")
+    await head.press("Xác nhận")
+    await officer.say("/cho")
+    await officer.press("Không đồng ý")
+    await officer.say("chưa đủ giấy tờ")
+    await officer.say("hộ Phạm Thị Đéc")
+    card = officer.text
+    assert "Lịch sử thay đổi:" in card
+    assert ("22/11/2026, báo cáo số 1: Thoát nghèo hẳn; Bùi Thị Minh báo, Đỗ Thị Nga xác nhận,"
+            " sau đó được sửa") in card
+    assert "Bùi Thị Minh đề nghị sửa (lý do: nhầm hộ); Đỗ Thị Nga đồng ý sửa" in card
+    assert ("báo cáo số 2: Thoát nghèo, còn cận nghèo; Bùi Thị Minh báo, Đỗ Thị Nga không đồng ý"
+            " (lý do: chưa đủ giấy tờ)") in card
