@@ -122,7 +122,8 @@ async def _current(
     session: AsyncSession, villages: list[int], asked: tuple[Status, ...]
 ) -> list[Listed]:
     query = select(Household).where(
-        among(Household.village_id, villages), Household.status.in_([s.value for s in asked])
+        among(Household.village_id, villages), Household.status.in_([s.value for s in asked]),
+        Household.listed.is_(True),
     )
     return [Listed(h, "") for h in (await session.scalars(query)).all()]
 
