@@ -22,12 +22,13 @@ from telegram import (
 from telegram import error as tg_error
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels import startup
 from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
 from bot.channels.common import deliver, numbered, send_parts, split_text
+from bot.channels.telegram_limits import BACKGROUND, SendWindow
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage, Reply
 from messaging.render import render
@@ -55,7 +56,7 @@ def build_application(token: str, base_url: str, rate_retries: int = 3,
                .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
                .get_updates_request(HTTPXRequest(read_timeout=15)))
     if flood_limits:
-        return builder.rate_limiter(AIORateLimiter(max_retries=rate_retries)).build()
+        return builder.rate_limiter(SendWindow(max_retries=rate_retries)).build()
     return builder.build()
 
 
@@ -229,7 +230,8 @@ class TelegramChannel:
         if reply.document is not None:
             name, content = reply.document
             calls.append(functools.partial(bot.send_document, chat_id, content, filename=name))
-        return [functools.partial(self._send, call) for call in calls]
+        limits = {"rate_limit_args": BACKGROUND} if reply.to is not None else {}
+        return [functools.partial(self._send, functools.partial(call, **limits)) for call in calls]
 
     async def _send(self, call: Callable[[], Awaitable[T]]) -> T:
         """Retry a send only when Telegram surely did not take it (never a double message).
