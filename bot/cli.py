@@ -201,3 +201,7 @@ from bot.cli_backup import backup, restore  # noqa: E402  (issue 6: backup and r
 
 main.add_command(backup)
 main.add_command(restore)
+
+from bot.cli_period import period  # noqa: E402  (issue 13: closing a period)
+
+main.add_command(period)

@@ -16,6 +16,7 @@ from messaging.labels import label
 from messaging.messages import Button, Reply
 from messaging.render import render
 from services.charts import village_chart
+from services.closures import closure_of
 from services.decisions import pending_in_scope
 from services.figures import Figures, figures_of
 from services.progress import UnitProgress
@@ -69,9 +70,11 @@ async def officer_digest(session: AsyncSession, occasion: Occasion,
                 if (p := await progress_at(session, unit, share, occasion.as_of))]
     pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN)
     lines = [await describe_change(session, change) for change in pending.oldest]
+    closed = await closure_of(session, recipient.units[0].id, occasion.period) \
+        if recipient.units else None
     text = render("digest_officer", period=occasion.period, as_of=occasion.as_of,
                   villages=villages, pending_count=pending.count, pending_lines=lines,
-                  expected=share, late=occasion.late)
+                  expected=share, late=occasion.late, closed=closed)
     return [Reply(text)]
 
 
@@ -92,7 +95,8 @@ async def commune_digest(session: AsyncSession, progress: UnitProgress,
     """The commune's figures, villages ranked by pace, those needing attention, attachments."""
     ranked, attention = rank(progress.villages), needs_attention(progress.villages)
     text = render("digest_leader", p=progress, period=occasion.period, ranked=ranked,
-                  attention=attention, late=occasion.late)
+                  attention=attention, late=occasion.late,
+                  closed=await closure_of(session, progress.unit.id, occasion.period))
     start = occasion.period.start(occasion.cal.cutoff_day)
     changes = await changes_between(session, [v.unit.id for v in progress.villages],
                                     start, occasion.as_of)

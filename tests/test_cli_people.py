@@ -67,3 +67,17 @@ def test_a_corrected_report_reads_as_a_story(cli) -> None:  # type: ignore[no-un
               "báo cáo số 1 đã sửa: không còn được tính"]
     positions = [story.find(line) for line in wanted]
     assert -1 not in positions and positions == sorted(positions), story
+
+
+def test_a_closed_period_says_so_in_its_digest(cli) -> None:  # type: ignore[no-untyped-def]
+    before = cli("digest", "preview", "--unit", "Cẩm Bình", "--period", "2024-Q3").stdout
+    assert "đã chốt" not in before
+    out = cli("period", "close", "--unit", "Xã Cẩm Bình", "--period", "2024-Q3").stdout
+    assert "Đã chốt số liệu quý 3/2024 của Xã Cẩm Bình" in out
+    assert "đã chốt từ trước" in cli("period", "close", "--unit", "Cẩm Bình", "--period",
+                                     "2024-Q3").stdout
+    after = cli("digest", "preview", "--unit", "Cẩm Bình", "--period", "2024-Q3").stdout
+    assert "Số liệu quý 3/2024 đã chốt ngày" in after
+    assert "chỉ sửa được qua yêu cầu sửa của trưởng thôn" in after
+    other = cli("digest", "preview", "--unit", "Cẩm Bình", "--period", "2024-Q2").stdout
+    assert "đã chốt" not in other

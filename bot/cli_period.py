@@ -1,0 +1,51 @@
+"""`giamngheo period close`: a commune's figures of a period approved (chốt số liệu)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from bot.app import build
+from domain.periods import Period, parse_period
+from messaging.render import render
+from services.access import Scope
+from services.closures import close_period
+from services.lookup import best_units
+from storage.audit import now
+from storage.unit_tree import unit_tree
+
+EVERYTHING = Scope(True, frozenset(), frozenset())
+
+
+@click.group()
+def period() -> None:
+    """Reporting periods: close one once its figures are approved."""
+
+
+@period.command()
+@click.option("--unit", "unit_name", required=True, help="Commune (or a unit above it).")
+@click.option("--period", "key", required=True, help="2026-Q3, 2026-H1 or 2026.")
+def close(unit_name: str, key: str) -> None:
+    """Close a period: revocations refused, corrections only through an approved request."""
+    try:
+        chosen = parse_period(key)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    click.echo(asyncio.run(_close(unit_name, chosen)))
+
+
+async def _close(unit_name: str, chosen: Period) -> str:
+    app = await build()
+    try:
+        async with app.db.session() as session, session.begin():
+            tree = await unit_tree(session)
+            units = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level != "village"]
+            if len(units) != 1:
+                raise click.ClickException(render("cli_period", outcome="units", name=unit_name,
+                                                  found=len(units)))
+            done = await close_period(session, None, units[0].id, chosen, now())
+            return render("cli_period", outcome="closed" if done else "already",
+                          unit=units[0], period=chosen)
+    finally:
+        await app.db.dispose()
