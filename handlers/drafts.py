@@ -62,5 +62,7 @@ async def on_button(ctx: Context, value: str, route: Route) -> list[Reply]:
         replies = [ctx.reply("draft_dropped")]
     if not after:
         return replies
+    # The kept message's buttons come next: numbers must answer them, not an undo above.
+    replies = [dataclasses.replace(reply, buttons=[]) for reply in replies]
     ctx.message = dataclasses.replace(ctx.message, text=after, button=None)
     return replies + await route(ctx)
