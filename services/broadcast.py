@@ -10,29 +10,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from messaging.failures import (
+    MaybeDelivered,
+    NotSent,
+    RecipientGone,
+    RetryAfter,
+    SendFailed,
+)
 from messaging.messages import Address, Reply
 
+__all__ = ["Broadcaster", "ChannelDown", "DeliveryPolicy", "MaybeDelivered", "NotSent",
+           "RecipientGone", "RetryAfter"]
+
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class RetryAfter(Exception):
-    """The platform asks us to slow down (HTTP 429): wait `seconds`, then try again.
-
-    Channel adapters raise it from `send`; re-exported by the channels' base module.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds} s")
-        self.seconds = seconds
-
-
-class RecipientGone(Exception):
-    """The chat cannot receive messages (blocked the bot, chat not found): do not retry."""
-
-
-class MaybeDelivered(Exception):
-    """Some or all of the message may have reached the chat (a timeout after the request
-    went out, or a later part failed): sending it again could double it, so do not."""
 
 
 class Registry(Protocol):
@@ -59,7 +49,7 @@ class DeliveryPolicy:
     lease_minutes: int = 15  # a claim older than this was left by a dead process
 
 
-class ChannelDown(Exception):
+class ChannelDown(NotSent):
     """The recipient's channel is not running in this process."""
 
 
@@ -94,8 +84,7 @@ class Broadcaster:
             except Exception as error:
                 if number == 0:
                     raise
-                raise MaybeDelivered(f"part {number + 1} of {len(replies)}: {error!r}") \
-                    from error
+                raise _later_reply_failed(error, number, len(replies)) from error
 
     async def _send_one(self, reply: Reply) -> None:
         assert reply.to is not None
@@ -107,7 +96,7 @@ class Broadcaster:
                 finally:  # refused or timed out, it may still count in the platform's window
                     self.finished.append(self.monotonic())
                 if not delivered:
-                    raise ChannelDown(reply.to.channel)
+                    raise ChannelDown("channel not running here", reply.to.channel)
                 return
             except RetryAfter as pause:
                 if pause.seconds > self.policy.max_pause_seconds or \
@@ -134,3 +123,11 @@ class Broadcaster:
             now = max(ready, self.monotonic())
         self.next_any = now + 1 / self.policy.per_second
         self.next_by_chat[address] = now + self.policy.per_chat_seconds
+
+
+def _later_reply_failed(error: Exception, number: int, count: int) -> MaybeDelivered:
+    """A later reply of several failed: the first went, so the whole is never sent again."""
+    said = error.description if isinstance(error, SendFailed) else type(error).__name__
+    return MaybeDelivered(f"reply {number + 1} of {count} failed after the first went: {said}",
+                          getattr(error, "channel", ""), getattr(error, "method", ""),
+                          getattr(error, "status", None))

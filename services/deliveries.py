@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.schedule import Calendar, PlannedSend, SendKind
+from messaging.failures import SendFailed, delivery_ref
 from messaging.messages import Address, Reply
 from messaging.render import render
 from services import digests, reminders
@@ -133,7 +134,7 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
             replies = await compose(session, occasion, target.recipient)
         await _offer_menus(run.db, target.chat, replies or [])
         if replies:
-            await run.broadcaster.send(_address(target.chat), replies)
+            await _send(run, target, replies, delivery_id)
     except Exception as error:
         state, values = _failure(run, error, delivery_id, attempt)
         return await _finish(run, delivery_id, state, **values)
@@ -144,10 +145,32 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
     return "late" if occasion.late else "sent"
 
 
+async def _send(run: Run, target: Target, replies: list[Reply], delivery_id: int) -> None:
+    """Send with the ledger row named in every log line of the adapters below."""
+    token = delivery_ref.set(delivery_id)
+    try:
+        await run.broadcaster.send(_address(target.chat), replies)
+    finally:
+        delivery_ref.reset(token)
+
+
 def _failure(run: Run, error: Exception, delivery_id: int,
              attempt: int) -> tuple[DeliveryState, dict[str, object]]:
     """Gone or maybe delivered: failed for good (never doubled); asked to wait: retry then;
-    anything else: retry, then give up."""
+    not sent (or failed before sending): retry, then give up. Logged once, without texts."""
+    state, values = _decide(run, error, attempt)
+    if isinstance(error, SendFailed):
+        log.log(logging.WARNING if state is DeliveryState.RETRY else logging.ERROR,
+                "delivery failed %s delivery=%s attempt=%s state=%s", error.fields(),
+                delivery_id, attempt, state.value)
+    else:  # not a send: composing or a bug; the traceback, filtered, says where
+        log.exception("delivery failed delivery=%s attempt=%s state=%s error=%s", delivery_id,
+                      attempt, state.value, type(error).__name__, exc_info=error)
+    return state, values
+
+
+def _decide(run: Run, error: Exception,
+            attempt: int) -> tuple[DeliveryState, dict[str, object]]:
     if isinstance(error, RecipientGone):
         return DeliveryState.FAILED, {"error": f"recipient gone: {error}"[:500]}
     if isinstance(error, MaybeDelivered):
@@ -155,12 +178,13 @@ def _failure(run: Run, error: Exception, delivery_id: int,
     if isinstance(error, RetryAfter | ChannelDown):
         wait = dt.timedelta(seconds=error.seconds) if isinstance(error, RetryAfter) \
             else dt.timedelta(minutes=run.policy.retry_minutes)
-        return DeliveryState.RETRY, {"error": repr(error), "next_attempt_at": run.clock() + wait}
-    log.exception("delivery %s failed (attempt %s)", delivery_id, attempt, exc_info=error)
+        return DeliveryState.RETRY, {"error": str(error)[:500],
+                                     "next_attempt_at": run.clock() + wait}
+    described = str(error) if isinstance(error, SendFailed) else type(error).__name__
     if attempt >= run.policy.max_attempts:
-        return DeliveryState.FAILED, {"error": repr(error)[:500]}
+        return DeliveryState.FAILED, {"error": described[:500]}
     backoff = dt.timedelta(minutes=run.policy.retry_minutes * attempt)
-    return DeliveryState.RETRY, {"error": repr(error)[:500],
+    return DeliveryState.RETRY, {"error": described[:500],
                                  "next_attempt_at": run.clock() + backoff}
 
 

@@ -57,7 +57,7 @@ async def flaky(world: World, network: float,
     await old.aclose()
     # Production tries a send 4 times; at 30 % failures 0.3^4 of the replies would be lost to
     # bad luck. With 8 tries (0.3^8 = 7e-5) a lost reply means a bug, whatever the seed.
-    channel.api.max_attempts = 8
+    channel.sender.attempts = 8
     return world.fake, between
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from messaging.failures import MaybeDelivered, NotSent, RecipientGone, RetryAfter, SendFailed
 from messaging.messages import Reply
-from services.broadcast import MaybeDelivered, RecipientGone, RetryAfter
 
 # adapters raise these
-__all__ = ["Channel", "ChannelRegistry", "MaybeDelivered", "RecipientGone", "RetryAfter"]
+__all__ = ["Channel", "ChannelRegistry", "MaybeDelivered", "NotSent", "RecipientGone",
+           "RetryAfter", "SendFailed"]
 
 
 class Channel(Protocol):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.channels.base import ChannelRegistry, MaybeDelivered
+from bot.channels.base import ChannelRegistry, SendFailed
 from messaging.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -52,22 +51,6 @@ def numbered(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-async def send_parts(channel: str, parts: list[Callable[[], Awaitable[Any]]]) -> None:
-    """Send the parts of one reply (chart, text pieces, file) in order.
-
-    Once a part went out, a later failure raises MaybeDelivered: sending the whole reply
-    again (a 429 waited out, a ledger retry) would double what already arrived.
-    """
-    for number, part in enumerate(parts):
-        try:
-            await part()
-        except Exception as error:
-            if number == 0:
-                raise
-            raise MaybeDelivered(f"{channel}: part {number + 1} of {len(parts)} failed: "
-                                 f"{type(error).__name__}") from error
-
-
 async def deliver(sender: Sender, registry: ChannelRegistry, chat_id: str,
                   replies: list[Reply]) -> None:
     """Send the replies of one update: answers to this chat, notifications via the registry.
@@ -82,5 +65,13 @@ async def deliver(sender: Sender, registry: ChannelRegistry, chat_id: str,
                 log.warning("notification dropped channel=%s reason=channel_not_running",
                             reply.to.channel)
         except Exception as error:  # a lost send must not lose the others
-            log.error("send failed channel=%s chat=%s error=%s", sender.name,
-                      reply.to.chat_id if reply.to else chat_id, type(error).__name__)
+            _log_failure(sender.name, reply.to.chat_id if reply.to else chat_id, error)
+
+
+def _log_failure(channel: str, chat_id: str, error: Exception) -> None:
+    """One line per failed reply: what the platform said, never the text."""
+    if isinstance(error, SendFailed):
+        log.error("send failed %s chat=%s delivery=-", error.fields(), chat_id)
+    else:  # by type only: a message may carry a URL with the token
+        log.error("send failed channel=%s chat=%s error=%s delivery=-", channel, chat_id,
+                  type(error).__name__)

@@ -9,6 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from messaging.failures import SendFailed, delivery_ref
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Transient = Callable[[BaseException], bool]  # True: the platform may take it on a later try
@@ -32,15 +34,19 @@ async def required(channel: str, method: str, call: Callable[[], Awaitable[T]],
 
 
 class Background:
-    """Optional start-up calls of one channel, each retried on its own until it succeeds,
-    the platform refuses it for good (logged), or the channel stops."""
+    """Calls of one channel that may wait (optional start-up calls, a chart that failed), each
+    retried on its own until it succeeds, the platform refuses it (logged), `attempts` run
+    out, or the channel stops."""
 
-    def __init__(self, channel: str, transient: Transient, max_wait: float = 300.0) -> None:
-        self.channel, self.transient, self.max_wait = channel, transient, max_wait
+    def __init__(self, channel: str, transient: Transient,
+                 what: str = "optional start-up call", attempts: int | None = None,
+                 max_wait: float = 300.0) -> None:
+        self.channel, self.transient, self.what = channel, transient, what
+        self.attempts, self.max_wait = attempts, max_wait
         self.tasks: set[asyncio.Task[None]] = set()
 
     def run(self, method: str, call: Callable[[], Awaitable[Any]]) -> None:
-        """Start trying `call` now; the channel carries on meanwhile."""
+        """Start trying `call` now (in a copy of this context); the channel carries on."""
         task = asyncio.create_task(self._keep_trying(method, call),
                                    name=f"{self.channel}-{method}")
         self.tasks.add(task)
@@ -52,21 +58,27 @@ class Background:
             try:
                 await call()
             except Exception as error:
-                lasting = not self.transient(error)
-                log.log(logging.ERROR if lasting else logging.WARNING,
-                        "optional start-up call failed channel=%s method=%s attempt=%d "
-                        "error=%s description=%s %s", self.channel, method, attempt,
-                        type(error).__name__, describe(error),
-                        "given_up=refused" if lasting else f"retry_in={wait:.0f}s")
-                if lasting:
+                given_up = not self.transient(error) or attempt == self.attempts
+                self._log_failure(method, attempt, error, None if given_up else wait)
+                if given_up:
                     return
                 await asyncio.sleep(wait)
                 wait, attempt = min(wait * 2, self.max_wait), attempt + 1
                 continue
             if attempt > 1:
-                log.info("optional start-up call done channel=%s method=%s attempt=%d",
-                         self.channel, method, attempt)
+                log.info("%s done channel=%s method=%s attempt=%d", self.what, self.channel,
+                         method, attempt)
             return
+
+    def _log_failure(self, method: str, attempt: int, error: BaseException,
+                     wait: float | None) -> None:
+        fields = error.fields() if isinstance(error, SendFailed) else \
+            f"channel={self.channel} method={method} description={describe(error)}"
+        outcome = f"retry_in={wait:g}s" if wait is not None else \
+            ("given_up=refused" if not self.transient(error) else "given_up=attempts")
+        log.log(logging.WARNING if wait is not None else logging.ERROR,
+                "%s failed %s error=%s attempt=%d delivery=%s %s", self.what, fields,
+                type(error).__name__, attempt, delivery_ref.get() or "-", outcome)
 
     async def stop(self) -> None:
         """Cancel what is still being retried."""

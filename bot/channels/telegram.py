@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import httpx
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -25,9 +22,11 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels import startup
-from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
-from bot.channels.common import deliver, numbered, send_parts, split_text
+from bot.channels import failures, startup
+from bot.channels.base import ChannelRegistry
+from bot.channels.common import deliver, numbered, split_text
+from bot.channels.failures import RecordingRequest
+from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.telegram_limits import BACKGROUND, SendWindow
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage, Reply
@@ -40,7 +39,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT = 4096, 1024, 64
 ID_LIMIT = 2**63 - 1  # Telegram's ids fit in 52 bits: a larger one is a malformed update
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 T = TypeVar("T")
 
 
@@ -53,7 +51,8 @@ def build_application(token: str, base_url: str, rate_retries: int = 3,
     file_url = base_url.removesuffix("/bot") + "/file/bot" if base_url.endswith("/bot") \
         else base_url
     builder = (Application.builder().token(token).base_url(base_url).base_file_url(file_url)
-               .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, pool_timeout=5))
+               .request(RecordingRequest(connection_pool_size=16, read_timeout=15,
+                                         pool_timeout=5))
                .get_updates_request(HTTPXRequest(read_timeout=15)))
     if flood_limits:
         return builder.rate_limiter(SendWindow(max_retries=rate_retries)).build()
@@ -125,7 +124,8 @@ class TelegramChannel:
                  send_attempts: int = 3, backoff: float = 0.5) -> None:
         self.application, self.dispatcher, self.registry = application, dispatcher, registry
         self.webhook, self.poll_timeout = webhook, poll_timeout
-        self.send_attempts, self.backoff = send_attempts, backoff
+        self.sender = Sender(CHANNEL, attempts=send_attempts, backoff=backoff,
+                             waits_out_429=False)
         self.background = startup.Background(CHANNEL, transient)
         application.add_handler(TypeHandler(Update, self.on_update))
         application.add_error_handler(self.on_error)
@@ -156,6 +156,7 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Stop the background start-up calls, polling and the Application."""
         await self.background.stop()
+        await self.sender.later.stop()
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -191,63 +192,40 @@ class TelegramChannel:
         log.error("telegram error update=%s error=%s", key, type(context.error).__name__)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone, a
-        timeout after the request went out MaybeDelivered."""
-        try:
-            await send_parts(CHANNEL, self._parts(chat_id, reply))
-        except tg_error.TimedOut as error:
-            if _not_taken(error):
-                raise
-            raise MaybeDelivered(CHANNEL) from error
-        except tg_error.RetryAfter as error:
-            wait = error.retry_after
-            raise RetryAfter(wait.total_seconds() if isinstance(wait, dt.timedelta)
-                             else float(wait)) from error
-        except tg_error.Forbidden as error:
-            raise RecipientGone(CHANNEL) from error
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                raise RecipientGone(CHANNEL) from error
-            raise
+        """Send a reply: text first, then the chart and the file (bot/channels/parts.py);
+        raises NotSent (RetryAfter, RecipientGone) when nothing went, else MaybeDelivered."""
+        await send_parts(self.sender, self._parts(chat_id, reply))
 
-    def _parts(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
-        """The sends of a reply: photo (the text as its caption when short), text in pieces
-        under 4,096 characters with the inline buttons on the last, then the file."""
+    def _parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        """Text in pieces under 4,096 characters (inline buttons on the last), then the
+        photo, then the file: a failing chart never holds back the text."""
         bot, markup = self.application.bot, keyboard(reply)
         text = reply.text if markup or not reply.buttons else numbered(reply)
-        pieces = split_text(text, TEXT_LIMIT)
-        calls: list[Callable[[], Awaitable[Any]]] = []
-        if reply.image is not None and len(text) <= CAPTION_LIMIT:
-            calls.append(functools.partial(bot.send_photo, chat_id, reply.image, caption=text,
-                                           reply_markup=markup))
-            pieces = []
-        elif reply.image is not None:
-            calls.append(functools.partial(bot.send_photo, chat_id, reply.image))
-        for number, piece in enumerate(pieces, start=1):
-            buttons = markup if number == len(pieces) else None
-            calls.append(functools.partial(bot.send_message, chat_id, piece,
-                                           reply_markup=buttons))
+        pieces = [piece for piece in split_text(text, TEXT_LIMIT) if piece.strip()]
+        limits = {"rate_limit_args": BACKGROUND} if reply.to is not None else {}
+        parts = [self._part("sendMessage", functools.partial(
+            bot.send_message, chat_id, piece,
+            reply_markup=markup if number == len(pieces) else None, **limits))
+            for number, piece in enumerate(pieces, start=1)]
+        if reply.image is not None:
+            parts.append(self._part("sendPhoto", functools.partial(
+                bot.send_photo, chat_id, reply.image, **limits), optional=bool(parts)))
         if reply.document is not None:
             name, content = reply.document
-            calls.append(functools.partial(bot.send_document, chat_id, content, filename=name))
-        limits = {"rate_limit_args": BACKGROUND} if reply.to is not None else {}
-        return [functools.partial(self._send, functools.partial(call, **limits)) for call in calls]
+            parts.append(self._part("sendDocument", functools.partial(
+                bot.send_document, chat_id, content, filename=name, **limits),
+                optional=bool(parts)))
+        return parts
 
-    async def _send(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Retry a send only when Telegram surely did not take it (never a double message).
-
-        429 is retried by the rate limiter; here: no connection made, or a 5xx answer.
-        A timeout after the request went out is not retried: it may have been delivered.
-        """
-        for attempt in range(1, self.send_attempts + 1):
-            try:
-                return await call()
-            except NetworkError as error:
-                if attempt == self.send_attempts or not _not_taken(error):
-                    raise
-                log.warning("telegram retry attempt=%d error=%s", attempt, type(error).__name__)
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+    def _part(self, method: str, send: Callable[[], Awaitable[Any]],
+              optional: bool = False) -> Part:
+        async def call() -> Any:
+            with failures.recording() as answers:
+                try:
+                    return await send()
+                except Exception as error:
+                    raise failures.from_telegram(method, error, answers) from error
+        return Part(method, call, optional)
 
     async def _try(self, call: Callable[[], Awaitable[Any]]) -> None:
         try:
@@ -279,10 +257,3 @@ def transient(error: BaseException) -> bool:
     """A start-up call worth trying again: no answer, a 5xx or a 429 (not a refusal)."""
     return isinstance(error, NetworkError | tg_error.RetryAfter) \
         and not isinstance(error, BadRequest)
-
-
-def _not_taken(error: NetworkError) -> bool:
-    if isinstance(error, BadRequest):
-        return False
-    cause = error.__cause__
-    return cause is None or isinstance(cause, (TelegramError, *NOT_SENT))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
-from bot.channels import startup
-from bot.channels.base import ChannelRegistry, MaybeDelivered, RecipientGone, RetryAfter
-from bot.channels.common import deliver, numbered, send_parts, split_text
-from bot.channels.zalo_api import NOT_SENT, ZaloApi, ZaloApiError
+from bot.channels import failures, startup
+from bot.channels.base import ChannelRegistry
+from bot.channels.common import deliver, numbered, split_text
+from bot.channels.parts import Part, Sender, send_parts
+from bot.channels.zalo_api import ZaloApi, ZaloApiError
 from bot.web import MediaStore
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage, Reply
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT = 2000
-GONE_CODES = {403}  # assumed: Zalo's answer when the person blocked or left the bot
 TEXT, IMAGE = "message.text.received", "message.image.received"
 ID_LIMIT, KEY_LIMIT = 64, 99  # the longest chat id and message id the database keeps
 
@@ -95,6 +94,7 @@ class ZaloChannel:
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self.background = startup.Background(CHANNEL, transient)
+        self.sender = Sender(CHANNEL, attempts=4)
 
     async def start(self, receive: bool = True) -> None:
         """Check the token, start polling when no webhook; setting or clearing the webhook
@@ -119,6 +119,7 @@ class ZaloChannel:
     async def stop(self) -> None:
         """Stop polling, answer what is already queued (up to 5 s), close the client."""
         await self.background.stop()
+        await self.sender.later.stop()
         if self._tasks and not self.webhook:
             self._tasks[0].cancel()
         with contextlib.suppress(TimeoutError):
@@ -164,31 +165,32 @@ class ZaloChannel:
         await deliver(self, self.registry, incoming.chat_id, replies)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send a reply; a lasting 429 raises RetryAfter, a blocked chat RecipientGone, a
-        timeout after the request went out (or a later part failing) MaybeDelivered."""
-        try:
-            await send_parts(CHANNEL, self._parts(chat_id, reply))
-        except ZaloApiError as error:
-            if error.code == 429:
-                raise RetryAfter(error.retry_after or 1.0) from error
-            if error.code in GONE_CODES:
-                raise RecipientGone(CHANNEL) from error
-            raise
-        except httpx.TransportError as error:
-            if isinstance(error, NOT_SENT):
-                raise  # never reached Zalo: safe to send again
-            raise MaybeDelivered(CHANNEL) from error
+        """Send a reply: text first, then the photo link (bot/channels/parts.py); raises
+        NotSent (RetryAfter, RecipientGone) when nothing went, MaybeDelivered otherwise."""
+        parts = self._parts(chat_id, reply)
+        if not parts:  # Zalo refuses an empty text; nothing to say is not a failure
+            log.warning("zalo reply empty, not sent chat=%s", chat_id)
+        await send_parts(self.sender, parts)
 
-    def _parts(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[Any]]]:
-        """Text (menus numbered) in pieces under 2,000 characters; a photo by link if we can."""
+    def _parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        """Text (menus numbered) in pieces under 2,000 characters, then a photo by link."""
         text = numbered(reply)
         if reply.image is not None and self.media is None:
             text += "\n" + render("channel_no_image")
         if reply.document is not None:
             text += "\n" + render("channel_no_file", name=reply.document[0])
-        parts: list[Callable[[], Awaitable[Any]]] = []
+        parts = [self._part("sendMessage", self.api.send_message, chat_id, piece)
+                 for piece in split_text(text, TEXT_LIMIT) if piece.strip()]
         if reply.image is not None and self.media is not None:
-            parts.append(functools.partial(self.api.send_photo, chat_id,
-                                           self.media.put(reply.image)))
-        return parts + [functools.partial(self.api.send_message, chat_id, piece)
-                        for piece in split_text(text, TEXT_LIMIT)]
+            parts.append(self._part("sendPhoto", self.api.send_photo, chat_id,
+                                    self.media.put(reply.image), optional=True))
+        return parts
+
+    def _part(self, method: str, send: Callable[..., Awaitable[Any]], *args: Any,
+              optional: bool = False) -> Part:
+        async def call() -> Any:
+            try:
+                return await send(*args)
+            except Exception as error:
+                raise failures.from_zalo(method, error) from error
+        return Part(method, call, optional)

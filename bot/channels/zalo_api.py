@@ -1,14 +1,15 @@
 """A small async client for the Zalo Bot API: POST {base}{token}/{method} with JSON.
 
-Retries are bounded and never double a message: a send is retried only when the server
-said it did not take it (429, 5xx) or the connection was never made. A timeout after
-the request went out is not retried for sends, since Zalo may already have delivered it.
+Methods that change nothing when repeated (getMe, getUpdates, webhooks, typing) are retried
+here, boundedly; sends are tried once: the channel classifies each failure
+(`bot/channels/failures.py`) and retries only what surely was not sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from typing import Any
 
 import httpx
@@ -18,17 +19,19 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_CODE = 408  # getUpdates answers this when the long poll ends without an update
 SAFE_TO_REPEAT = {"getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
                   "sendChatAction"}
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class ZaloApiError(Exception):
     """The Bot API answered ok=false (or an HTTP error without a usable body)."""
 
     def __init__(self, method: str, code: int, description: str,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, status: int | None = None,
+                 readable: bool = True) -> None:
         super().__init__(f"{method}: {code} {description}")
         self.method, self.code, self.description = method, code, description
         self.retry_after = retry_after
+        self.status = code if status is None else status  # the HTTP status
+        self.readable = readable  # the body was Zalo's {"ok": false, ...}
 
 
 class ZaloApi:
@@ -43,23 +46,24 @@ class ZaloApi:
     async def call(self, method: str, payload: dict[str, Any] | None = None,
                    timeout: float | None = None) -> Any:
         """Call a method; return its `result`, retrying only where no doubling can happen."""
-        for attempt in range(1, self.max_attempts + 1):
+        attempts = self.max_attempts if method in SAFE_TO_REPEAT else 1
+        for attempt in range(1, attempts + 1):
             try:
                 return await self._once(method, payload or {}, timeout)
             except ZaloApiError as error:
-                wait = self._wait_after(error, attempt)
+                wait = self._wait_after(error, attempt, attempts)
                 if wait is None:
                     raise
-            except httpx.TransportError as error:
-                if attempt == self.max_attempts or not _repeatable(method, error):
+            except httpx.TransportError:
+                if attempt == attempts:
                     raise
                 wait = self.backoff * 2 ** (attempt - 1)
             log.warning("zalo retry method=%s attempt=%d wait=%.2f", method, attempt, wait)
             await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _wait_after(self, error: ZaloApiError, attempt: int) -> float | None:
-        if attempt == self.max_attempts or not (error.code == 429 or error.code >= 500):
+    def _wait_after(self, error: ZaloApiError, attempt: int, attempts: int) -> float | None:
+        if attempt == attempts or not (error.code == 429 or error.code >= 500):
             return None
         wait = error.retry_after or self.backoff * 2 ** (attempt - 1)
         return wait if wait <= self.max_wait else None
@@ -70,14 +74,17 @@ class ZaloApi:
         try:
             body = response.json()
         except ValueError:
-            body = {}
-        if response.status_code == 200 and body.get("ok"):
+            body = None
+        body = body if isinstance(body, dict) else {}
+        if response.status_code == 200 and body.get("ok") is True:
             return body.get("result")
-        code = int(body.get("error_code") or response.status_code)
-        retry_after = (body.get("parameters") or {}).get("retry_after") \
-            or response.headers.get("retry-after")
-        raise ZaloApiError(method, code, str(body.get("description", response.reason_phrase)),
-                           float(retry_after) if retry_after else None)
+        readable = body.get("ok") is False  # else: not Zalo's answer (a proxy, a cut body)
+        code = int(_number(body.get("error_code")) or response.status_code)
+        retry_after = _number(_fields(body.get("parameters")).get("retry_after")) \
+            or _number(response.headers.get("retry-after"))
+        description = body.get("description") if readable else None
+        raise ZaloApiError(method, code, str(description or response.reason_phrase),
+                           retry_after, response.status_code, readable)
 
     async def get_me(self) -> dict[str, Any]:
         """The bot's own account."""
@@ -127,5 +134,14 @@ class ZaloApi:
         await self._client.aclose()
 
 
-def _repeatable(method: str, error: httpx.TransportError) -> bool:
-    return method in SAFE_TO_REPEAT or isinstance(error, NOT_SENT)
+def _number(value: Any) -> float | None:
+    """A number from an answer field or header; None when it is not one."""
+    try:
+        number = float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

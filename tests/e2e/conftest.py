@@ -70,9 +70,9 @@ def speed_up(running: Running) -> None:
     """Short backoffs so retry tests take milliseconds, not seconds."""
     for channel in running.registry.channels.values():
         if isinstance(channel, TelegramChannel):
-            channel.backoff = 0.02
+            channel.sender.backoff = 0.02
         if isinstance(channel, ZaloChannel):
-            channel.api.backoff = 0.02
+            channel.api.backoff = channel.sender.backoff = 0.02
 
 
 WorldFactory = Callable[..., contextlib.AbstractAsyncContextManager[World]]

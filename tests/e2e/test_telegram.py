@@ -13,7 +13,9 @@ import pytest
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.base import RecipientGone
-from bot.channels.telegram import SECRET_HEADER, _not_taken
+from bot.channels.failures import from_telegram
+from bot.channels.telegram import SECRET_HEADER
+from messaging.failures import MaybeDelivered, NotSent
 from messaging.messages import Button, Reply
 from storage.db import Database
 from tests.e2e.conftest import WorldFactory, with_leader
@@ -71,8 +73,9 @@ async def test_5xx_is_retried_without_doubling(
         assert len(fake.sent(leader.chat)) == before + 1
 
 
-def test_only_sends_that_surely_failed_are_retried() -> None:
+def test_only_sends_that_surely_failed_are_retried() -> None:  # issue 11: one classifier
     refused = NetworkError("Bad Gateway")
+    answer = (502, b'{"ok": false, "error_code": 502, "description": "Bad Gateway"}')
     try:
         raise TimedOut from httpx.ReadTimeout("read")
     except TimedOut as error:
@@ -81,7 +84,11 @@ def test_only_sends_that_surely_failed_are_retried() -> None:
         raise NetworkError("no route") from httpx.ConnectError("refused")
     except NetworkError as error:
         never_sent = error
-    assert _not_taken(refused) and _not_taken(never_sent) and not _not_taken(sent_maybe)
+    verdicts = [from_telegram("sendMessage", refused, [answer]),
+                from_telegram("sendMessage", never_sent, []),
+                from_telegram("sendMessage", sent_maybe, [])]
+    assert [type(v) for v in verdicts] == [NotSent, NotSent, MaybeDelivered]
+    assert verdicts[0].status == 502 and verdicts[0].transient
 
 
 async def test_long_text_photo_document_and_buttons(
@@ -93,12 +100,12 @@ async def test_long_text_photo_document_and_buttons(
                       document=("bao-cao.xlsx", b"PK\x03\x04data"))
         await channel.send("7000000002", reply)
         calls = fake.sent(7_000_000_002)[-5:]
-        assert [c.method for c in calls] == ["sendPhoto", "sendMessage", "sendMessage",
-                                             "sendMessage", "sendDocument"]
-        assert calls[0].files["photo"] == PNG
-        texts = [c.params["text"] for c in calls[1:4]]
+        assert [c.method for c in calls] == ["sendMessage", "sendMessage", "sendMessage",
+                                             "sendPhoto", "sendDocument"]  # text first
+        assert calls[3].files["photo"] == PNG
+        texts = [c.params["text"] for c in calls[:3]]
         assert "\n".join(texts) == long and all(len(t) <= 4096 for t in texts)
-        assert [bool(buttons(c)) for c in calls[1:4]] == [False, False, True]
+        assert [bool(buttons(c)) for c in calls[:3]] == [False, False, True]
         assert calls[4].files["document"] == b"PK\x03\x04data"
 
 
