@@ -64,9 +64,10 @@ async def print_audit(household: str | None, village: str | None) -> None:
     try:
         async with app.db.session() as session:
             if household:
-                found = await best_households(session, household, None) or list(
-                    (await session.scalars(select(Household).where(  # unlisted ones too
-                        Household.name_key == fold(split_title(household)[1])))).all())
+                exact = select(Household).where(  # unlisted ones too: the audit keeps them
+                    Household.name_key == fold(split_title(household)[1]))
+                found = list((await session.scalars(exact)).all()) or await best_households(
+                    session, household, None)
                 if not found:
                     raise click.ClickException(f'Không tìm thấy hộ "{household}".')
                 events = await events_for(session, entity="household", entity_id=found[0].id)

@@ -18,7 +18,13 @@ from domain.roles import CAN_CONFIRM
 from domain.statuses import CorrectionState, ReportState
 from services import closures
 from services.access import scope_of
-from services.decisions import KEPT, deciders_for, household_values, officers_of
+from services.decisions import (
+    KEPT,
+    deciders_for,
+    household_values,
+    officers_of,
+    unlist_if_new,
+)
 from services.reporting import ReportError, audit_change, reporter_villages
 from storage.idlists import among
 from storage.models import CorrectionRequest, Household, StatusChange, User
@@ -158,11 +164,10 @@ def undo(session: AsyncSession, user: User, channel: str, change: StatusChange,
     for name, value in previous.items():
         if name in KEPT:
             setattr(household, name, value)
-    if change.state == ReportState.CORRECTED.value and (change.details or {}).get(
-            "new_household"):
-        household.listed = False  # it existed only through this report
     audit_change(session, user, channel, "household.update", None, before,
                  household_values(household) | {"report": change.id}, household=household)
+    if change.state == ReportState.CORRECTED.value:
+        unlist_if_new(session, user, channel, household, change)
 
 
 async def _check_decider(session: AsyncSession, user: User, village_id: int) -> None:

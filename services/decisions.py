@@ -39,7 +39,7 @@ async def withdraw(
         raise ReportError("already_decided", change=change)
     household = await session.get(Household, change.household_id)
     assert household is not None
-    unlist_if_new(household, change)
+    unlist_if_new(session, user, channel, household, change)
     audit_change(
         session,
         user,
@@ -89,7 +89,7 @@ async def decide(
         audit_change(session, user, channel, "household.update", None, before,
                      household_values(household) | {"report": change.id}, household=household)
     else:
-        unlist_if_new(household, change)
+        unlist_if_new(session, user, channel, household, change)
     audit_change(
         session,
         user,
@@ -133,10 +133,14 @@ def household_values(household: Household) -> dict[str, Any]:
     return {name: getattr(household, name) for name in KEPT}
 
 
-def unlist_if_new(household: Household, change: StatusChange) -> None:
-    """A household that existed only through this report leaves every figure and answer."""
-    if (change.details or {}).get("new_household"):
+def unlist_if_new(session: AsyncSession, user: User, channel: str, household: Household,
+                  change: StatusChange) -> None:
+    """A household that existed only through this report leaves every figure and answer
+    (audited; the row stays for the audit trail)."""
+    if (change.details or {}).get("new_household") and household.listed:
         household.listed = False
+        audit_change(session, user, channel, "household.unlist", None, {"listed": True},
+                     {"listed": False, "report": change.id}, household=household)
 
 
 def _apply(household: Household, change: StatusChange) -> None:

@@ -238,6 +238,9 @@ async def test_a_household_only_a_rejected_report_added_is_gone(
         ghost = await session.scalar(select(Household).where(
             Household.name_key == "nguyen van moi"))
         assert ghost is not None and not ghost.listed  # kept for the audit trail
+        unlisted = await session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "household.unlist", AuditEvent.entity_id == ghost.id))
+        assert unlisted is not None and unlisted.after == {"listed": False, "report": number}
     again = await new_household_report(demo_db, clock, "Nguyễn Văn Mới")  # reported anew
     await officer.say(button=f"ok:{again}")
     await leader.say("hộ Nguyễn Văn Mới")
