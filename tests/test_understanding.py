@@ -11,7 +11,7 @@ import pytest
 from bench.nlu import known_units, load
 from domain.statuses import ChangeKind
 from understanding.dates import find_date
-from understanding.grammar import understand
+from understanding.grammar import FALLBACK_THRESHOLD, understand
 from understanding.periods import find_period
 from understanding.text import tokens
 from understanding.types import Intent, Measure
@@ -189,3 +189,26 @@ def test_held_out_floor() -> None:
     assert right / len(lines) >= 0.97
     assert not [t for (g, t, _), p in zip(lines, guessed, strict=True)
                 if p == "report" and g != "report"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("xã mình sao rồi", Intent.UNIT_STATUS),  # 'rồi' taken off as a particle
+        ("làm sao", Intent.HELP),
+        ("có báo cáo nào đang chờ không", Intent.PENDING),
+        ("báo cáo Thôn Chợ quý 3", Intent.DIGEST),  # 'Chợ' folds like 'chờ': no pending
+    ],
+)
+def test_status_and_pending_phrasings(text: str, intent: Intent) -> None:
+    understood = understand(text, TODAY, KNOWN)
+    assert understood.intent is intent and understood.confidence >= FALLBACK_THRESHOLD, text
+
+
+def test_which_households_in_a_month_asks_about_the_month() -> None:
+    understood = understand("tháng 10 có hộ nào thoát nghèo", TODAY, KNOWN)
+    assert understood.intent is Intent.CHANGES and understood.confidence >= FALLBACK_THRESHOLD
+    assert understood.slots.period is not None and understood.slots.period.key == "2026-M10"
+    assert understood.slots.happened_on is None
+    report = understand("hộ bà Phạm Thị Đéc thoát nghèo tháng 10", TODAY, KNOWN)
+    assert report.intent is Intent.REPORT and report.slots.happened_on is not None

@@ -50,6 +50,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             2,
         ),
         (r"\b(?:co on|dat chua|xong chua|ket qua the nao)\b", 1),
+        (r"(?<!lam )\bsao$", 2),  # 'xã mình sao rồi': 'rồi' is taken off as a particle
     ),
     Intent.COUNT: (
         (r"\b(?:bao nhieu|may|how many|so luong|tong so|so ho|co tat ca)\b", 2),
@@ -134,6 +135,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             4,
         ),
         (r"\bbao cao (?:nao )?(?:moi|chua xu ly)\b", 2),
+        (r"\bdang cho\b(?! xem)", 4),  # 'đang chờ' ('chờ' and 'Chợ' fold alike: never alone)
     ),
     Intent.HOUSEHOLD_CARD: (
         (r"^(?:xem |cho xem |thong tin )?(?:ho|nha|gia dinh)(?: ong| ba)?\b", 1),

@@ -76,8 +76,10 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
     change = find_change(text)
     if change:
         used.update(range(change.span[0], change.span[1] + 1))
-    period, period_span = find_period(text, today, month_alone=not change)
-    date = find_date(text, today)
+    # 'tháng 10' is a report's date, unless the message asks which households ('có hộ nào')
+    asks_which = " co ho nao " in f" {' '.join(text.words)} "
+    period, period_span = find_period(text, today, month_alone=not change or asks_which)
+    date = None if asks_which and period else find_date(text, today)
     for span in (period_span, date.span if date else None):
         if span:
             used.update(range(span[0], span[1] + 1))
@@ -134,7 +136,10 @@ def evidence(reading: Reading) -> dict[Intent, float]:
         bonus[Intent.COMPARISON] = 3.0
     if found.period:
         bonus[Intent.UNIT_STATUS] = bonus.get(Intent.UNIT_STATUS, 0.0) + 1.0
-        bonus[Intent.CHANGES] = 1.5 if re.search(r"\bco (?:ho|gi)\b", reading.text.folded) else 0.0
+        folded = reading.text.folded
+        asks_who = re.search(r"\bco ho nao\b", folded) and found.change  # 'có hộ nào thoát'
+        bonus[Intent.CHANGES] = 3.0 if asks_who else 1.5 if re.search(r"\bco (?:ho|gi)\b", folded) \
+            else 0.0
         if re.search(r"\b(?:bao cao|report)\b", reading.text.folded):
             bonus[Intent.DIGEST] = 2.0
     if found.person and not found.places and not found.household and not found.change:
