@@ -19,6 +19,7 @@ AnswerHandler = Callable[[Context, Understood, list[UnitInfo]], Awaitable[list[R
 ANSWERS: dict[Intent, AnswerHandler] = {}
 
 from handlers.answers import (  # noqa: E402  (no cycle)
+    changes,
     comparison,
     count,
     household_list,
@@ -33,3 +34,4 @@ ANSWERS[Intent.RATE] = rate.answer
 ANSWERS[Intent.COMPARISON] = comparison.answer
 ANSWERS[Intent.RESPONSIBLE] = responsible.answer
 ANSWERS[Intent.HOUSEHOLD_LIST] = household_list.answer
+ANSWERS[Intent.CHANGES] = changes.answer

@@ -46,3 +46,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         assert "- Trưởng thôn: ông Đặng Ngọc Đình." in people
         await driver.say(leader, "danh sách hộ nghèo Thôn Chợ")
         await driver.expect(leader, "ông Phạm Hùng Vinh, ông Phạm Minh Phúc, bà Phạm Thị Đéc")
+        await driver.say(leader, "quý này có gì thay đổi")
+        await driver.expect(leader, "chưa có thay đổi nào đã xác nhận")
