@@ -192,13 +192,17 @@ class Pending:
     oldest: list[StatusChange]
 
 
-async def pending_in_scope(session: AsyncSession, user: User, shown: int = 10) -> Pending:
-    """Reports awaiting a decision in the villages this user covers: the count, the oldest.
+async def pending_in_scope(session: AsyncSession, user: User, shown: int = 10,
+                           until: dt.date | None = None) -> Pending:
+    """Reports awaiting a decision in the villages this user covers: the count, the oldest;
+    with `until`, only changes dated by then (a past period's digest).
 
     Only `shown` reports are loaded: a national officer may have hundreds of thousands.
     """
     scope = await scope_of(session, user)
     where = [StatusChange.state == ReportState.PENDING.value]
+    if until is not None:
+        where.append(StatusChange.happened_on <= until)
     if not scope.everything:
         where.append(among(StatusChange.village_id, scope.unit_ids))
     count = await session.scalar(select(func.count()).select_from(StatusChange).where(*where))

@@ -68,7 +68,7 @@ async def officer_digest(session: AsyncSession, occasion: Occasion,
     share = occasion.period.share_of_year
     villages = [p for unit in recipient.units
                 if (p := await progress_at(session, unit, share, occasion.as_of))]
-    pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN)
+    pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN, occasion.as_of)
     lines = [await describe_change(session, change) for change in pending.oldest]
     closed = await closure_of(session, recipient.units[0].id, occasion.period) \
         if recipient.units else None

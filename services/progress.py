@@ -83,8 +83,8 @@ async def unit_progress(
     window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
     plans = await _plans(session, village_ids, year)
     facts = await _facts(session, village_ids, window)
-    waiting = await _waiting(session, village_ids, year) if names and unit.level == "village" \
-        else {}
+    waiting = await _waiting(session, village_ids, year, window[1]) \
+        if names and unit.level == "village" else {}
     villages = [
         _village(tree.by_id[v], tree, plans.get(v), facts.get(v, []), waiting.get(v, []),
                  year, today)
@@ -222,17 +222,25 @@ async def _facts(
 
 
 async def _waiting(
-    session: AsyncSession, village_ids: list[int], year: int
+    session: AsyncSession, village_ids: list[int], year: int, until: dt.date
 ) -> dict[int, list[Household]]:
-    """Households registered to exit in `year` that have not exited yet (confirmed)."""
+    """Households registered to exit in `year` still in their start status on `until` (the
+    last confirmed change dated by then says; a later one does not count yet)."""
     query = (
         select(Household)
         .join(ExitRegistration)
         .where(ExitRegistration.year == year, among(Household.village_id, village_ids))
         .order_by(Household.id)
     )
+    registered = list((await session.scalars(query)).all())
+    changes = (select(StatusChange.household_id, StatusChange.to_status)
+               .where(among(StatusChange.household_id, [h.id for h in registered]),
+                      StatusChange.state == ReportState.CONFIRMED.value,
+                      StatusChange.happened_on <= until)
+               .order_by(StatusChange.happened_on, StatusChange.id))
+    status_then = dict((await session.execute(changes)).all())  # the last change wins
     waiting: dict[int, list[Household]] = {}
-    for household in (await session.scalars(query)).all():
-        if household.status == household.initial_status:
+    for household in registered:
+        if status_then.get(household.id, household.initial_status) == household.initial_status:
             waiting.setdefault(household.village_id, []).append(household)
     return waiting

@@ -47,9 +47,9 @@ async def report_reminder(session: AsyncSession, occasion: Occasion,
     share = occasion.period.share_of_year
     items = []
     for village in recipient.units:
-        progress = await progress_at(session, village, share, occasion.today, names=True)
+        progress = await progress_at(session, village, share, occasion.as_of, names=True)
         if progress is not None:
-            pending = await _pending_households(session, village.id)
+            pending = await _pending_households(session, village.id, occasion.as_of)
             items.append(VillageReminder(progress, [Waiting(h, h.id in pending)
                                                     for h in progress.waiting]))
     text = render("reminder_report", period=occasion.period, cutoff=occasion.send.cutoff,
@@ -64,7 +64,7 @@ async def nudge(session: AsyncSession, occasion: Occasion,
     since = dt.datetime.combine(start, dt.time(), ZoneInfo(occasion.cal.timezone))
     reported = await session.scalar(select(StatusChange.id).where(
         StatusChange.reported_by == recipient.user.id,
-        StatusChange.reported_at >= since.astimezone(dt.UTC)).limit(1))
+        StatusChange.reported_at.between(since.astimezone(dt.UTC), occasion.now)).limit(1))
     if reported is not None:
         return None
     text = render("reminder_nudge", period=occasion.period, cutoff=occasion.send.cutoff,
@@ -87,8 +87,8 @@ async def deadline_reminder(session: AsyncSession, occasion: Occasion,
                             recipient: Recipient) -> list[Reply]:
     """The yearly report deadline is near: where each unit stands, what awaits a decision."""
     progress = [p for unit in recipient.units
-                if (p := await unit_progress(session, unit, occasion.today, names=False))]
-    pending = await pending_in_scope(session, recipient.user, shown=0)
+                if (p := await unit_progress(session, unit, occasion.as_of, names=False))]
+    pending = await pending_in_scope(session, recipient.user, shown=0, until=occasion.as_of)
     text = render("reminder_deadline", year=occasion.period.year,
                   deadline=occasion.send.cutoff, days_left=_days_left(occasion),
                   progress=progress, pending_count=pending.count)
@@ -99,7 +99,9 @@ def _days_left(occasion: Occasion) -> int:
     return max(0, (occasion.send.cutoff - occasion.today).days)
 
 
-async def _pending_households(session: AsyncSession, village_id: int) -> set[int]:
+async def _pending_households(session: AsyncSession, village_id: int,
+                              until: dt.date) -> set[int]:
     query = select(StatusChange.household_id).where(
-        StatusChange.village_id == village_id, StatusChange.state == ReportState.PENDING.value)
+        StatusChange.village_id == village_id, StatusChange.state == ReportState.PENDING.value,
+        StatusChange.happened_on <= until)
     return set((await session.scalars(query)).all())

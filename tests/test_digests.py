@@ -60,7 +60,7 @@ async def test_commune_digest_figures_before_any_report(demo_db: Database) -> No
     assert lines[0] == "Xã Cẩm Bình – quý 3/2024 (đến 30/09/2024)"
     assert lines[1] == "Giảm nghèo: 0/23 – chậm tiến độ; theo tiến độ cần khoảng 17 hộ (75%)."
     assert lines[2] == "Giảm cận nghèo: 0/35 – chậm tiến độ."
-    assert "Hiện nay (đã xác nhận): 67 hộ nghèo, 57 hộ cận nghèo." in lines
+    assert "Đến 30/09/2024 (đã xác nhận): 67 hộ nghèo, 57 hộ cận nghèo." in lines
     assert "hộ nghèo còn lại cuối năm 46 (tính được 44)" in digest.text  # the plan's slip, shown
     assert sum(1 for line in lines if re.match(r"\d+\. Thôn ", line)) == 11  # ranked villages
 
@@ -70,7 +70,7 @@ async def test_one_confirmed_exit_in_thon_cho(demo_db: Database) -> None:
                       at=vn(2024, 8, 20, 9))
     [digest] = await composed(demo_db, SendKind.LEADER_DIGEST, "2024-Q3", "Đỗ Văn Liên")
     assert "Giảm nghèo: 1/23 – chậm tiến độ" in digest.text
-    assert "Hiện nay (đã xác nhận): 66 hộ nghèo, 57 hộ cận nghèo." in digest.text
+    assert "Đến 30/09/2024 (đã xác nhận): 66 hộ nghèo, 57 hộ cận nghèo." in digest.text
     assert "Thôn Chợ: 1/7 – chậm tiến độ" in digest.text
     assert digest.text.index("Thôn Chợ: 1/7") < digest.text.index("Thôn Bình Hòa 1: 0/2")
     [officer] = await composed(demo_db, SendKind.OFFICER_DIGEST, "2024-Q3", "Đỗ Thị Nga")
