@@ -1,8 +1,11 @@
-"""Structured logs (key=value), with bot tokens masked and httpx's URL logging silenced."""
+"""Structured logs (key=value) through one privacy filter (bot/log_privacy.py: no message
+texts, names or tokens), with httpx's URL logging silenced."""
 
 from __future__ import annotations
 
 import logging
+
+from bot.log_privacy import PrivacyFilter
 
 STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "tornado.access")
@@ -37,6 +40,7 @@ def configure(level: str, secrets: list[str]) -> None:
     """Set up the root logger once for the running bot."""
     handler = logging.StreamHandler()
     handler.setFormatter(KeyValueFormatter(secrets))
+    handler.addFilter(PrivacyFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

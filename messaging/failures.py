@@ -16,6 +16,11 @@ delivery_ref: contextvars.ContextVar[int | None] = contextvars.ContextVar("deliv
                                                                           default=None)
 
 
+class Safe(str):
+    """Text known to hold no message text, name or token (ids, methods, platform
+    descriptions): the log filter keeps it as it is."""
+
+
 class SendFailed(Exception):
     """A send that did not surely arrive: channel, method, status and the platform's
     description (no texts, so the log filter keeps its message)."""
@@ -28,9 +33,9 @@ class SendFailed(Exception):
         self.description, self.channel, self.method = description, channel, method
         self.status, self.transient = status, transient
 
-    def fields(self) -> str:
+    def fields(self) -> Safe:
         """`channel=… method=… status=… description='…'` for a log line."""
-        return (f"channel={self.channel or '-'} method={self.method or '-'} "
+        return Safe(f"channel={self.channel or '-'} method={self.method or '-'} "
                 f"status={self.status if self.status is not None else '-'} "
                 f"description={self.description[:200]!r} kind={self.kind}")
 

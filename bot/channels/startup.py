@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from messaging.failures import SendFailed, delivery_ref
+from messaging.failures import Safe, SendFailed, delivery_ref
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,8 +88,8 @@ class Background:
                 await task
 
 
-def describe(error: BaseException) -> str:
+def describe(error: BaseException) -> Safe:
     """The platform's description of an error, quoted, at most 200 characters (no texts:
     the platforms' descriptions name the method's fault, not the message)."""
     text = getattr(error, "description", None) or getattr(error, "message", None) or ""
-    return repr(str(text)[:200])
+    return Safe(repr(str(text)[:200]))
