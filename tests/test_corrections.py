@@ -10,8 +10,9 @@ from sqlalchemy import select
 from domain.periods import parse_period
 from handlers.router import Dispatcher
 from services.closures import close_period
+from services.corrections import decide_correction, request_correction
 from services.progress import unit_progress
-from services.reporting import reporter_villages, submit_new_household
+from services.reporting import ReportError, reporter_villages, submit_new_household
 from storage.db import Database
 from storage.models import AuditEvent, CorrectionRequest, Household, StatusChange
 from storage.people import find_users
@@ -193,8 +194,9 @@ async def test_leader_confirms_and_the_officer_is_told(
     await head.press("Xác nhận")
     await leader.say("/cho")
     replies = await leader.press("Đồng ý")
-    told = {n.to.chat_id for n in outbox(replies) if n.to}
-    assert told == {head.user_id, officer.user_id}
+    told = {n.to.chat_id: n.text for n in outbox(replies) if n.to}
+    assert set(told) == {head.user_id, officer.user_id}
+    assert told[officer.user_id].startswith("Lãnh đạo xã Đỗ Văn Liên đã xác nhận: Báo cáo số 1")
 
 
 async def test_nobody_reachable_is_said_to_the_head(demo_db: Database, clock: FixedClock) -> None:
@@ -269,3 +271,25 @@ async def test_the_household_card_tells_its_history(
     assert "Bùi Thị Minh đề nghị sửa (lý do: nhầm hộ); Đỗ Thị Nga đồng ý sửa" in card
     assert ("báo cáo số 2: Thoát nghèo, còn cận nghèo; Bùi Thị Minh báo, Đỗ Thị Nga không đồng ý"
             " (lý do: chưa đủ giấy tờ)") in card
+
+
+async def test_two_deciders_at_once_decide_a_correction_once(
+    people: dict[str, Chat], demo_db: Database, clock: FixedClock
+) -> None:
+    await confirmed_exit(people)
+    async with demo_db.session() as session, session.begin():
+        [head] = await find_users(session, "Bùi Thị Minh")
+        request = await request_correction(session, head, "test", 1, "nhầm hộ", clock())
+    async with demo_db.session() as session, session.begin():
+        [officer] = await find_users(session, "Đỗ Thị Nga")
+        await decide_correction(session, officer, "test", request.id, True, clock())
+    async with demo_db.session() as session, session.begin():
+        [leader] = await find_users(session, "Đỗ Văn Liên")
+        with pytest.raises(ReportError) as refused:
+            await decide_correction(session, leader, "test", request.id, False, clock(), "không")
+    assert refused.value.code == "correction_decided"
+    assert (await report(demo_db, 1)).state == "corrected"
+    async with demo_db.session() as session, session.begin():
+        with pytest.raises(ReportError) as again:
+            await request_correction(session, head, "test", 1, "lần nữa", clock())
+    assert again.value.code == "already_decided"
