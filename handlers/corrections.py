@@ -28,7 +28,7 @@ async def asked(ctx: Context, understood: Understood) -> list[Reply]:
     """'sửa báo cáo số 1', 'hộ Phạm Thị Đéc báo nhầm': the report, then its reason."""
     assert ctx.user is not None
     if not ctx.message.private:
-        return [ctx.reply("report_problem", code="private_only", group_safe=True)]
+        return [ctx.reply("report_problem", code="correct_private_only", group_safe=True)]
     change_id = understood.slots.report_number or await _by_household(ctx, understood)
     if change_id is None:
         return [ctx.reply("correction_which", household=understood.slots.household)]

@@ -22,6 +22,8 @@ BUTTONS = {"rr"}
 async def asked(ctx: Context, understood: Understood) -> list[Reply]:
     """'hủy xác nhận báo cáo số 1': that report; without a number, the last confirmed ones."""
     assert ctx.user is not None
+    if not ctx.message.private:  # the reason is asked next: only in the officer's own chat
+        return [ctx.reply("report_problem", code="correct_private_only", group_safe=True)]
     if understood.slots.report_number is not None:
         return await chosen(ctx, understood.slots.report_number)
     mine = await corrections.own_confirmed(ctx.session, ctx.user)

@@ -293,3 +293,17 @@ async def test_two_deciders_at_once_decide_a_correction_once(
         with pytest.raises(ReportError) as again:
             await request_correction(session, head, "test", 1, "lần nữa", clock())
     assert again.value.code == "already_decided"
+
+
+async def test_corrections_and_revocations_only_in_a_private_chat(
+    people: dict[str, Chat], demo_db: Database, clock: FixedClock
+) -> None:
+    await confirmed_exit(people)
+    dispatcher = people["officer"].dispatcher
+    for name, text in (("Đỗ Thị Nga", "hủy xác nhận báo cáo số 1"),
+                       ("Bùi Thị Minh", "sửa báo cáo số 1")):
+        account = await login(demo_db, name)
+        group = Chat(dispatcher, account, private=False, chat_id="-100")
+        await group.say(text)
+        assert "chỉ làm trong tin nhắn riêng" in group.text
+    assert (await report(demo_db, 1)).state == "confirmed"
