@@ -4,7 +4,7 @@ exited or fallen back in a window; only villages the asker's role covers."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,7 @@ class Listed:
     village: str
     on: dt.date | None = None
     pending: bool = False  # a report about it waits for a decision
+    back: bool = False  # exited, and back in the status it left since
 
 
 @dataclass
@@ -103,7 +104,7 @@ async def household_list(
         found.items = await _current(session, villages, asked)
     names = {v: tree.by_id[v].name for v in villages}
     found.items = [
-        Listed(i.household, names[i.household.village_id], i.on, i.pending)
+        replace(i, village=names[i.household.village_id])
         for i in sorted(found.items, key=lambda i: (i.household.village_id,
                                                     sort_key(i.household.head_name)))
     ]
@@ -163,5 +164,8 @@ async def _changed(
                StatusChange.happened_on.between(since, until))
         .order_by(StatusChange.happened_on)
     )
-    latest = {h.id: Listed(h, "", c.happened_on) for c, h in await session.execute(query)}
+    latest = {
+        h.id: Listed(h, "", c.happened_on, back=h.status == c.from_status)
+        for c, h in await session.execute(query)
+    }
     return list(latest.values())

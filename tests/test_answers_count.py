@@ -67,6 +67,9 @@ async def test_counts_by_message_as_the_roles_ask(demo_db: Database, clock: Fixe
     assert leader.text.startswith("Thôn Chợ, Xã Cẩm Bình: 13 hộ nghèo (đã xác nhận, đến 22/11")
     await leader.say("Thôn Chợ thế nào?")
     assert "Hiện nay (đã xác nhận): 13 hộ nghèo, 6 hộ cận nghèo" in leader.text  # the same
+    assert "Chờ xác nhận: 1 hộ thoát nghèo.\n" in leader.text  # no dangling ';'
+    assert "chưa thoát (6): bà Phạm Thị Đéc, bà Phạm Thị Gang," in leader.text
+    assert "cán bộ bà Đỗ Thị Nga; trưởng thôn bà Bùi Thị Minh." in leader.text
     await leader.say("Thôn Chợ còn bao nhiêu hộ chưa thoát nghèo?")
     assert leader.text.startswith("Thôn Chợ, Xã Cẩm Bình: 13 hộ nghèo")
     await leader.say("xã còn mấy hộ cận nghèo")

@@ -40,7 +40,7 @@ async def test_lists_of_a_village_head(demo_db: Database, clock: FixedClock) -> 
     await head.say("hộ thoát nghèo trong 36 tháng qua")
     assert head.text.splitlines() == [
         "Thôn Chợ, Xã Cẩm Bình (từ 23/11/2023 đến 22/11/2026, đã xác nhận): 2 hộ thoát nghèo:",
-        "bà Phạm Thị Đéc (20/08/2024), ông Phạm Văn Thuyết (05/09/2024).",
+        "bà Phạm Thị Đéc (20/08/2024, nay lại là hộ nghèo), ông Phạm Văn Thuyết (05/09/2024).",
     ]
     await head.say("hộ tái nghèo")
     assert head.text.endswith("1 hộ tái nghèo:\nbà Phạm Thị Đéc (02/11/2024).")
