@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import sort_key
@@ -50,6 +50,7 @@ class HouseholdList:
     since: dt.date | None
     until: dt.date
     counted: int | None = None  # the progress engine's count (current lists)
+    known: int = 0  # households the bot has by name in the unit (0: the plan gave figures only)
     items: list[Listed] = field(default_factory=list)
 
     def by_village(self, limit: int) -> list[tuple[str, int, list[Listed]]]:
@@ -102,6 +103,9 @@ async def household_list(
     elif kind == "current":
         found.counted = _counted(progress, asked)
         found.items = await _current(session, villages, asked)
+    found.known = await session.scalar(
+        select(func.count()).select_from(Household).where(among(Household.village_id, villages))
+    ) or 0
     names = {v: tree.by_id[v].name for v in villages}
     found.items = [
         replace(i, village=names[i.household.village_id])

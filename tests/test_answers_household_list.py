@@ -72,3 +72,13 @@ async def test_a_group_gets_no_names(demo_db: Database, clock: FixedClock) -> No
     assert "Phạm Thị Đéc" not in head.text
     private = [r for r in replies if r.to is not None]
     assert private and "bà Phạm Thị Đéc" in private[0].text
+
+
+async def test_a_plan_of_figures_only_says_it_has_no_names(demo_db: Database,
+                                                           clock: FixedClock) -> None:
+    admin = await chat_as(demo_db, clock, "admin")
+    await admin.say("danh sách hộ nghèo Hồng Thượng")
+    assert admin.text == ("Xã Hồng Thượng, Huyện A Lưới: 113 hộ nghèo (đã xác nhận); kế hoạch "
+                          "đã nhập không có danh sách hộ nên bot chưa có tên hộ nào.")
+    await admin.say("hộ nào sắp thoát ở Hồng Thượng")
+    assert "0 hộ" not in admin.text and "chưa có tên hộ nào" in admin.text
