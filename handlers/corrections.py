@@ -31,8 +31,18 @@ async def asked(ctx: Context, understood: Understood) -> list[Reply]:
         return [ctx.reply("report_problem", code="correct_private_only", group_safe=True)]
     change_id = understood.slots.report_number or await _by_household(ctx, understood)
     if change_id is None:
-        return [ctx.reply("correction_which", household=understood.slots.household)]
+        return await _which(ctx, understood.slots.household)
     return await chosen(ctx, change_id)
+
+
+async def _which(ctx: Context, household: str | None) -> list[Reply]:
+    """No report named: the village's last confirmed reports, each a button."""
+    assert ctx.user is not None
+    villages = [v.id for v in await reporting.reporter_villages(ctx.session, ctx.user)]
+    recent = await corrections.recent_confirmed(ctx.session, villages)
+    lines = [await decisions.describe(ctx, change) for change in recent]
+    buttons = [[Button(f"Sửa báo cáo số {change.id}", f"cq:{change.id}")] for change in recent]
+    return [ctx.reply("correction_which", buttons=buttons, household=household, lines=lines)]
 
 
 async def _by_household(ctx: Context, understood: Understood) -> int | None:

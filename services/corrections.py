@@ -149,6 +149,16 @@ async def revoke(session: AsyncSession, user: User, channel: str, change_id: int
     return change
 
 
+async def recent_confirmed(session: AsyncSession, village_ids: list[int],
+                           shown: int = 5) -> list[StatusChange]:
+    """The last confirmed reports of these villages (to pick one to correct)."""
+    if not village_ids:
+        return []
+    query = select(StatusChange).where(among(StatusChange.village_id, village_ids),
+                                       StatusChange.state == ReportState.CONFIRMED.value)
+    return list((await session.scalars(query.order_by(StatusChange.id.desc()).limit(shown))).all())
+
+
 async def own_confirmed(session: AsyncSession, user: User, shown: int = 5) -> list[StatusChange]:
     """The reports this user confirmed last (to pick one to revoke)."""
     query = select(StatusChange).where(StatusChange.decided_by == user.id,

@@ -307,3 +307,16 @@ async def test_corrections_and_revocations_only_in_a_private_chat(
         await group.say(text)
         assert "chỉ làm trong tin nhắn riêng" in group.text
     assert (await report(demo_db, 1)).state == "confirmed"
+
+
+async def test_without_a_number_the_last_confirmed_reports_are_offered(
+    people: dict[str, Chat], demo_db: Database
+) -> None:
+    head = people["head"]
+    await head.say("sửa báo cáo")
+    assert "chưa có báo cáo nào đã xác nhận" in head.text
+    await confirmed_exit(people)
+    await head.say("sửa báo cáo")
+    assert "Báo cáo số 1: hộ Bà Phạm Thị Đéc" in head.text
+    await head.say("1")
+    assert "Yêu cầu sửa: Báo cáo số 1" in head.text
