@@ -19,8 +19,9 @@ from bot.app import App, build
 from bot.channels import startup, telegram, zalo
 from bot.channels.base import Channel, ChannelRegistry
 from bot.channels.zalo_api import ZaloApi
-from bot.settings import Settings
+from bot.settings import BadSetting, Settings, check_webhook_secrets
 from bot.web import MediaStore, WebServer
+from messaging.failures import Safe
 
 log = logging.getLogger(__name__)
 SCHEDULER_MODULES = ("scheduler", "bot.scheduler")
@@ -47,6 +48,11 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
     logs.configure(
         settings.log_level, [settings.telegram_bot_token or "", settings.zalo_bot_token or ""]
     )
+    try:
+        check_webhook_secrets(settings)
+    except BadSetting as problem:
+        log.error("bad setting: %s", Safe(str(problem)))
+        raise SystemExit(str(problem)) from None
     stop = stop or _stop_on_signals()
     app = await build(settings)
     try:
@@ -129,6 +135,7 @@ async def _start_later(running: Running, channel: Channel, receive: bool,
 def make_channels(app: App, running: Running) -> list[Channel]:
     """One channel per token set; webhook routes added to the web server."""
     settings, channels = app.settings, list[Channel]()
+    check_webhook_secrets(settings)
     if settings.telegram_bot_token:
         hook = _webhook(settings.telegram_webhook_url, settings.telegram_webhook_secret)
         application = telegram.build_application(

@@ -45,3 +45,23 @@ class Settings(BaseSettings):
     broadcast_per_chat_seconds: float = 1.0
     schedule_tick_minutes: int = 10
     composition_workers: int = 1  # processes building digest charts and XLSX (0: in the bot)
+
+
+class BadSetting(ValueError):
+    """A setting the platform would refuse; the message names it and says why."""
+
+
+ZALO_SECRET_LENGTH = range(8, 257)  # setWebhook's secret_token: "from 8 to 256 characters"
+
+
+def check_webhook_secrets(settings: Settings) -> None:
+    """Refuse at start-up a ZALO_WEBHOOK_SECRET Zalo's setWebhook would refuse later."""
+    secret = settings.zalo_webhook_secret
+    if not settings.zalo_webhook_url or secret is None:
+        return
+    if len(secret) not in ZALO_SECRET_LENGTH:
+        raise BadSetting(f"ZALO_WEBHOOK_SECRET must be 8 to 256 characters (Zalo's setWebhook); "
+                         f"it has {len(secret)}")
+    if not secret.isascii() or not secret.isprintable() or " " in secret:
+        raise BadSetting("ZALO_WEBHOOK_SECRET must be printable ASCII without spaces "
+                         "(it is sent back in the X-Bot-Api-Secret-Token header)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,9 +15,11 @@ from bot.channels.base import ChannelRegistry
 from bot.channels.common import deliver, numbered, split_text
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
+from bot.channels.zalo_updates import describe, read
 from bot.web import MediaStore
 from handlers.router import Dispatcher
-from messaging.messages import IncomingMessage, Reply
+from messaging.failures import Safe
+from messaging.messages import Reply
 from messaging.render import render
 
 log = logging.getLogger(__name__)
@@ -26,45 +27,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT = 2000
-TEXT, IMAGE = "message.text.received", "message.image.received"
-ID_LIMIT, KEY_LIMIT = 64, 99  # the longest chat id and message id the database keeps
-
-
-def to_incoming(update: dict[str, Any]) -> IncomingMessage | None:
-    """A Zalo update as a neutral message; None for what the bot does not answer or cannot
-    read (not an object, no sender, ids too long to keep)."""
-    update = _fields(update)  # polling hands on whatever getUpdates returned
-    message = _fields(update.get("message"))
-    sender, chat = _fields(message.get("from")), _fields(message.get("chat"))
-    user_id, chat_id = _id(sender.get("id"), ID_LIMIT), _id(chat.get("id"), ID_LIMIT)
-    if user_id is None or chat_id is None or sender.get("is_bot"):
-        return None
-    private = chat.get("chat_type", "PRIVATE") != "GROUP"
-    event, text = update.get("event_name"), str(message.get("text") or "")
-    if not private and (event != TEXT or not text.startswith("/")):
-        return None  # in a group only commands are for the bot (like Telegram's privacy mode)
-    photo = (message.get("photo_url") or message.get("photo")) if event == IMAGE else None
-    key = _id(message.get("message_id"), KEY_LIMIT)
-    name = sender.get("display_name") or sender.get("name")
-    return IncomingMessage(
-        channel=CHANNEL, chat_id=chat_id, user_id=user_id,
-        text=text or str(message.get("caption") or "") if event in (TEXT, IMAGE) else "",
-        photo=photo if isinstance(photo, str) else None, sent_at=_sent_at(message.get("date")),
-        update_key=f"m{key}" if key else None, private=private,
-        user_name=name if isinstance(name, str) else None)
-
-
-def _fields(value: Any) -> dict[str, Any]:
-    """An object of the update; anything else (a malformed update) reads as empty."""
-    return value if isinstance(value, dict) else {}
-
-
-def _id(value: Any, limit: int) -> str | None:
-    """An id as text (Zalo sends hex strings); None when missing or too long to keep."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    text = str(value)
-    return text if 0 < len(text) <= limit else None
 
 
 def transient(error: BaseException) -> bool:
@@ -72,13 +34,6 @@ def transient(error: BaseException) -> bool:
     if isinstance(error, ZaloApiError):
         return error.code in (408, 429) or error.code >= 500
     return isinstance(error, httpx.TransportError)
-
-
-def _sent_at(millis: Any) -> dt.datetime:
-    if isinstance(millis, int | float) and millis > 0:
-        with contextlib.suppress(ValueError, OverflowError, OSError):
-            return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
-    return dt.datetime.now(dt.UTC)
 
 
 class ZaloChannel:
@@ -150,14 +105,15 @@ class ZaloChannel:
             try:
                 await self.handle(update)
             except Exception:
-                log.exception("zalo update failed event=%s", _fields(update).get("event_name"))
+                log.exception("zalo update failed %s", Safe(describe(update)))
             finally:
                 self.queue.task_done()
 
     async def handle(self, update: dict[str, Any]) -> None:
         """Answer one update."""
-        incoming = to_incoming(update)
-        if incoming is None:
+        incoming = read(update)
+        if isinstance(incoming, str):  # set aside, said so (never the text)
+            log.info("zalo update ignored reason=%s %s", incoming, Safe(describe(update)))
             return
         with contextlib.suppress(ZaloApiError, httpx.TransportError):
             await self.api.send_chat_action(incoming.chat_id)

@@ -48,12 +48,19 @@ class FakeZalo(FakeBotApi):
         return 200, {"ok": True, "result": self.updates.pop(0)}
 
     def make(self, user: dict[str, Any], text: str, event: str = TEXT,
-             group: str | None = None, **extra: Any) -> dict[str, Any]:
-        """An update as Zalo sends it (ids as hex strings, date in milliseconds)."""
+             group: str | None = None, shape: str = "bare", **extra: Any) -> dict[str, Any]:
+        """An update as Zalo sends it (ids as hex strings, date in milliseconds); `shape`
+        "wrapped" puts it in `{"ok": true, "result": …}`, "documented" is the getUpdates
+        sample of the documentation (no event_name, the sender's name as first_name)."""
         chat = {"id": group or user["id"], "chat_type": "GROUP" if group else "PRIVATE"}
+        if shape == "documented":
+            user = {"id": user["id"], "first_name": user.get("display_name", "")}
         message = {"message_id": f"m{next(self.message_ids):08x}", "from": user, "chat": chat,
                    "date": int(time.time() * 1000), "text": text, **extra}
-        return {"event_name": event, "message": message}
+        if shape == "documented":
+            return {"message": message}
+        update = {"event_name": event, "message": message}
+        return {"ok": True, "result": update} if shape == "wrapped" else update
 
     def text(self, user: dict[str, Any], text: str, **options: Any) -> dict[str, Any]:
         """Queue a text message for the next getUpdates."""
