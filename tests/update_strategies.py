@@ -179,7 +179,8 @@ def zalo_updates(draw: st.DrawFn, known_users: list[str]) -> tuple[dict[str, Any
         message["caption"] = draw(st.one_of(st.none(), texts))
     text = message.get("text") or ""
     command = event == "message.text.received" and text.startswith("/")
-    expect = IGNORE if is_bot or (group and not command) else ANSWER
+    blank = event == "message.text.received" and not text.strip()  # issue 11: not dispatched
+    expect = IGNORE if is_bot or blank or (group and not command) else ANSWER
     return {"event_name": event, "message": message}, expect
 
 

@@ -108,3 +108,42 @@ async def test_giamngheo_run_as_a_process(tmp_path: Path) -> None:
         await telegram.stop()
     assert process.returncode == 0, output.decode()
     assert TOKENS["telegram"].encode() not in output and b"level=INFO" in output
+
+
+async def test_giamngheo_run_keeps_answering_through_the_platforms_faults(
+        tmp_path: Path) -> None:
+    """Issue 11: a failing command menu and webhook call, an unreadable 200, a brief 5xx at
+    getMe, the documentation's update shape: both channels keep answering, logs stay clean."""
+    telegram, zalo = FakeTelegram(TOKENS["telegram"]), FakeZalo(TOKENS["zalo"])
+    telegram.fail_next("setMyCommands", 502, times=2)
+    telegram.garble_next("sendMessage")  # the first answer is taken, then unreadable
+    zalo.fail_next("getMe", 503, times=5)  # more than the client's own 4 tries
+    zalo.fail_next("deleteWebhook", 500, times=5)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKENS["telegram"], "ZALO_BOT_TOKEN":
+           TOKENS["zalo"], "TELEGRAM_API_BASE_URL": await telegram.start(),
+           "ZALO_API_BASE_URL": await zalo.start(), "TELEGRAM_WEBHOOK_URL": "",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "ZALO_WEBHOOK_URL": "",
+           "PUBLIC_BASE_URL": ""}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    person = {"id": 503, "is_bot": False, "first_name": "Phạm Thị Đéc"}
+    zalo_person = {"id": "a5b6", "display_name": "Phạm Thị Đéc"}
+    try:
+        for _ in range(2):  # the first answer may have gone: not resent; the second arrives
+            telegram.text(person, "hộ bà Phạm Thị Đéc thoát nghèo")
+            zalo.updates.append(zalo.make(zalo_person, "xin chào", shape="documented"))
+            zalo.push()
+        await telegram.wait_until(lambda: len(telegram.sent(503)) == 2, timeout=30)
+        await zalo.wait_until(lambda: len(zalo.sent("a5b6")) == 2, timeout=30)
+        await telegram.wait_until(lambda: telegram.accepted("setMyCommands"), timeout=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), 10)
+        await telegram.stop()
+        await zalo.stop()
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert len([c for c in telegram.calls if c.method == "sendMessage"]) == 2  # none resent
+    assert "kind=maybe_sent" in text and "Đéc" not in text and "thoát nghèo" not in text
+    assert all(token not in text for token in TOKENS.values())
