@@ -23,6 +23,7 @@ class Context:
     conversation: Conversation
     today: dt.date
     now: dt.datetime
+    zone: dt.tzinfo  # the local time zone of `today` (reports made 'this quarter')
     outbox: list[Reply] = field(default_factory=list)
 
     @property

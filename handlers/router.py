@@ -76,7 +76,8 @@ class Dispatcher:
             )
             user = await user_for_chat(session, message.channel, message.user_id)
             ctx = Context(
-                session, message, user, conversation, now.astimezone(self.zone).date(), now
+                session, message, user, conversation, now.astimezone(self.zone).date(), now,
+                self.zone,
             )
             step_before = conversation.step
             await groups.remember_private_chat(ctx)

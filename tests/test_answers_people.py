@@ -1,8 +1,10 @@
 """Who is responsible ('ai phụ trách Thôn Hạc Sơn', 'Đỗ Thị Nga phụ trách thôn nào'), roles
-in Vietnamese, within the asker's scope; the demo plans name each village's head and
-officer and the commune's chairman."""
+in Vietnamese, within the asker's scope; who has not reported ('thôn nào chưa báo cáo').
+The demo plans name each village's head and officer and the commune's chairman."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from services.responsible import people_of, units_of
 from storage.db import Database
 from storage.models import Unit
 from storage.people import find_users
+from tests.delivery_fakes import report_exit, vn
 from tests.helpers import Chat, FixedClock, login
 
 
@@ -69,3 +72,24 @@ async def test_head_asks_outside_her_village(demo_db: Database, clock: FixedCloc
     assert head.text == "Thôn Tô không thuộc phạm vi anh/chị phụ trách."
     await head.say("Trương Công Định phụ trách thôn nào")  # the head of Thôn Tô
     assert head.text.startswith('Không thấy ai tên "Trương Công Định" phụ trách')
+
+
+async def test_villages_that_have_not_reported_this_quarter(demo_db: Database,
+                                                            clock: FixedClock) -> None:
+    leader = await chat_as(demo_db, clock, "Đỗ Văn Liên")  # today 22/11/2026: quarter 4
+    await leader.say("thôn nào chưa báo cáo")
+    assert leader.text.startswith("11/11 thôn chưa báo cáo trong quý 4/2026 (đến 22/11/2026):")
+    # 23:30 on 30/09 in Vietnam is quarter 3; half past midnight on 01/10 is quarter 4,
+    # though both are 30/09 in UTC
+    await report_exit(demo_db, "pham thi dec", dt.date(2026, 9, 30), confirm=False,
+                      at=vn(2026, 9, 30, 23, 30))
+    await leader.say("thôn nào chưa báo cáo")
+    assert leader.text.startswith("11/11 thôn chưa báo cáo")
+    await report_exit(demo_db, "pham thi gang", dt.date(2026, 9, 30), confirm=True,
+                      at=vn(2026, 10, 1, 0, 30))
+    await leader.say("thon nao chua bao cao a")
+    lines = leader.text.splitlines()
+    assert lines[0].startswith("10/11 thôn chưa báo cáo trong quý 4/2026") and "Chợ" not in lines[0]
+    assert lines[1] == "Đã báo cáo: Thôn Chợ: 1 báo cáo."
+    await leader.say("thôn nào chưa báo cáo quý 3/2026")
+    assert leader.text.startswith("10/11 thôn chưa báo cáo trong quý 3/2026 (đến 30/09/2026)")

@@ -21,6 +21,7 @@ ANSWERS: dict[Intent, AnswerHandler] = {}
 from handlers.answers import (  # noqa: E402  (no cycle)
     changes,
     comparison,
+    completeness,
     count,
     household_list,
     ranking,
@@ -35,3 +36,4 @@ ANSWERS[Intent.COMPARISON] = comparison.answer
 ANSWERS[Intent.RESPONSIBLE] = responsible.answer
 ANSWERS[Intent.HOUSEHOLD_LIST] = household_list.answer
 ANSWERS[Intent.CHANGES] = changes.answer
+ANSWERS[Intent.COMPLETENESS] = completeness.answer

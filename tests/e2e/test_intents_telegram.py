@@ -48,3 +48,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.expect(leader, "ông Phạm Hùng Vinh, ông Phạm Minh Phúc, bà Phạm Thị Đéc")
         await driver.say(leader, "quý này có gì thay đổi")
         await driver.expect(leader, "chưa có thay đổi nào đã xác nhận")
+        await driver.say(leader, "thôn nào chưa báo cáo?")
+        await driver.expect(leader, "11/11 thôn chưa báo cáo trong quý")

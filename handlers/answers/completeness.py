@@ -1,0 +1,16 @@
+"""'thôn nào chưa báo cáo': villages with no report made this quarter so far (or in the
+period named) (services/completeness.py)."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from messaging.messages import Reply
+from services.completeness import completeness
+from storage.unit_tree import UnitInfo
+from understanding.types import Understood
+
+
+async def answer(ctx: Context, understood: Understood, units: list[UnitInfo]) -> list[Reply]:
+    """The silent villages of the asker's (or the named) units, and how many reported."""
+    found = await completeness(ctx.session, units, understood.slots.period, ctx.today, ctx.zone)
+    return [ctx.reply("completeness", c=found, group_safe=True)]
