@@ -19,9 +19,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
+from bot.reporting_calendar import calendar_of
 from bot.settings import Settings
 from domain.periods import Period
-from domain.schedule import DIGESTS, Calendar, PlannedSend, SendKind, due_sends
+from domain.schedule import DIGESTS, PlannedSend, SendKind, due_sends
 from services.broadcast import Broadcaster, DeliveryPolicy, Registry
 from services.deliveries import Run, run_sends
 
@@ -35,30 +36,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def calendar_of(settings: Settings) -> Calendar:
-    """The reporting calendar from the settings."""
-    return Calendar(
-        cutoff_day=settings.reporting_cutoff_day, send_hour=settings.send_hour,
-        reminder_days=settings.reminder_days_before_cutoff,
-        nudge_days=settings.nudge_days_before_cutoff,
-        digest_delay_days=settings.digest_days_after_cutoff,
-        review_start=_month_day(settings.review_window_start),
-        review_end=_month_day(settings.review_window_end),
-        report_deadline=_month_day(settings.yearly_report_deadline),
-        deadline_reminder_days=settings.deadline_reminder_days,
-        catch_up_days=settings.catch_up_days, timezone=settings.timezone)
-
-
 def policy_of(settings: Settings) -> DeliveryPolicy:
     """Sending limits from the settings."""
     return DeliveryPolicy(per_second=settings.broadcast_per_second,
                           per_chat_seconds=settings.broadcast_per_chat_seconds)
-
-
-def _month_day(text: str) -> tuple[int, int]:
-    month, day = (int(part) for part in text.split("-"))
-    dt.date(2024, month, day)  # validates (2024 is a leap year: 02-29 allowed)
-    return month, day
 
 
 def new_run(app: App, registry: Registry, clock: Clock, token: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.reporting_calendar import calendar_of
 from bot.settings import Settings
 from handlers.router import Dispatcher
 from services.workshop import INLINE, Workshop
@@ -37,7 +38,7 @@ async def build(settings: Settings | None = None, migrate: bool = True) -> App:
     db = Database(settings.database_url)
     if migrate:
         await db.migrate()
-    return App(settings, db, Dispatcher(db, settings.timezone),
+    return App(settings, db, Dispatcher(db, settings.timezone, calendar=calendar_of(settings)),
                Workshop(settings.composition_workers))
 
 

@@ -14,11 +14,12 @@ import click
 from bot.app import App, build
 from bot.channels.console import render_reply
 from bot.cli_admin import EVERYTHING
+from bot.reporting_calendar import calendar_of
 from domain.periods import Period, parse_period
 from domain.schedule import DIGESTS, Calendar, PlannedSend, SendKind, planned_sends, upcoming_sends
 from messaging.messages import Reply
 from messaging.render import render
-from scheduler import calendar_of, send_period
+from scheduler import send_period
 from services.deliveries import compose
 from services.digests import Occasion
 from services.lookup import best_units

@@ -71,6 +71,12 @@ def split_title(person: str) -> tuple[str | None, str]:
     return None, cleaned
 
 
+def mid_sentence(person: str) -> str:
+    """'Bà Đỗ Thị Nga' -> 'bà Đỗ Thị Nga': an honorific is lower case inside a sentence."""
+    title, name = split_title(person)
+    return f"{title.lower()} {name}" if title else person
+
+
 # Vietnamese alphabetical order (a ă â b c d đ e ê ... o ô ơ ... u ư ...), tones second
 # (none, huyền, hỏi, ngã, sắc, nặng), lower case before upper: what ICU's "vi" collation
 # (CLDR) does; tests check it against PostgreSQL's "vi-x-icu" on the seeds' names.

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.schedule import Calendar
 from messaging.messages import IncomingMessage, Reply
 from messaging.render import render
 from storage.models import Conversation, User
@@ -23,7 +24,7 @@ class Context:
     conversation: Conversation
     today: dt.date
     now: dt.datetime
-    zone: dt.tzinfo  # the local time zone of `today` (reports made 'this quarter')
+    cal: Calendar  # the reporting calendar: time zone of `today`, periods' cut-off day
     outbox: list[Reply] = field(default_factory=list)
 
     @property

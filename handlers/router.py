@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from domain.formatting import whole_number
 from domain.names import fold
+from domain.schedule import Calendar
 from handlers import accounts, drafts, groups, intents, pending, questions, reports
 from handlers.context import Context
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
@@ -46,9 +47,11 @@ class Dispatcher:
         db: Database,
         timezone: str = "Asia/Ho_Chi_Minh",
         clock: Callable[[], dt.datetime] | None = None,
+        calendar: Calendar | None = None,
     ) -> None:
         self.db = db
         self.zone = ZoneInfo(timezone)
+        self.cal = calendar or Calendar(timezone=timezone)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
@@ -77,7 +80,7 @@ class Dispatcher:
             user = await user_for_chat(session, message.channel, message.user_id)
             ctx = Context(
                 session, message, user, conversation, now.astimezone(self.zone).date(), now,
-                self.zone,
+                self.cal,
             )
             step_before = conversation.step
             await groups.remember_private_chat(ctx)

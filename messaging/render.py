@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.formatting import number, percent
+from domain.names import mid_sentence
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -32,7 +33,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
         autoescape=False,
     )
-    env.filters.update(number=number, percent=percent, verdict=VERDICTS.get)
+    env.filters.update(number=number, percent=percent, verdict=VERDICTS.get, mid=mid_sentence)
     return env
 
 

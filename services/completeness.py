@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import sort_key
 from domain.periods import Period, PeriodKind, period_of
+from domain.schedule import Calendar
 from storage.idlists import among
 from storage.models import StatusChange
 from storage.unit_tree import UnitInfo, UnitNode, unit_tree
@@ -34,14 +36,15 @@ class Completeness:
 
 
 async def completeness(session: AsyncSession, units: Sequence[UnitInfo], period: Period | None,
-                       today: dt.date, zone: dt.tzinfo) -> Completeness:
+                       today: dt.date, cal: Calendar) -> Completeness:
     """Villages under `units` with no report made (any state) from the period's first day
     to its last, or to today for the period under way."""
-    period = period or period_of(PeriodKind.QUARTER, today)
-    as_of = min(period.end(), today)
+    period = period or period_of(PeriodKind.QUARTER, today, cal.cutoff_day)
+    as_of = min(period.end(cal.cutoff_day), today)
     tree = await unit_tree(session)
     village_ids = sorted({v for unit in units for v in tree.under(unit.id, "village")})
-    counts = await _reports_made(session, village_ids, period.start(), as_of, zone)
+    counts = await _reports_made(session, village_ids, period.start(cal.cutoff_day), as_of,
+                                 ZoneInfo(cal.timezone))
     villages = sorted((tree.by_id[v] for v in village_ids), key=lambda n: sort_key(n.name))
     return Completeness(
         within=[tree.full_name(unit) for unit in units], period=period, as_of=as_of,

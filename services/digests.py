@@ -4,14 +4,16 @@ district and province officers (their communes)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.names import fold
+from domain.names import fold, sort_key
 from domain.periods import Period
-from domain.schedule import Calendar, PlannedSend
+from domain.roles import CAN_CONFIRM, Role
+from domain.schedule import Calendar, PlannedSend, SendKind
 from messaging.labels import label
 from messaging.messages import Button, Reply
 from messaging.render import render
@@ -26,9 +28,10 @@ from services.workbook import ChangeRow, summary_workbook
 from services.workshop import INLINE, Workshop
 from storage.idlists import among
 from storage.models import Household, StatusChange, Unit, User
-from storage.unit_tree import unit_tree
+from storage.unit_tree import UnitInfo, UnitNode, unit_tree
 
 PENDING_SHOWN = 5
+ON_DEMAND = {"village": SendKind.OFFICER_DIGEST, "commune": SendKind.LEADER_DIGEST}
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,20 @@ class Occasion:
 
 async def officer_digest(session: AsyncSession, occasion: Occasion,
                          recipient: Recipient) -> list[Reply]:
-    """Pending reports first, then each village: target, net, pending, pace, re-poverty."""
+    """Pending reports first (for those who decide), then each village: target, net,
+    pending, pace, re-poverty."""
     share = occasion.period.share_of_year
     villages = [p for unit in recipient.units
                 if (p := await progress_at(session, unit, share, occasion.as_of))]
-    pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN, occasion.as_of)
+    decides = Role(recipient.user.role) in CAN_CONFIRM
+    pending = await pending_in_scope(session, recipient.user, PENDING_SHOWN if decides else 0,
+                                     occasion.as_of)
     lines = [await describe_change(session, change) for change in pending.oldest]
     closed = await closure_of(session, recipient.units[0].id, occasion.period) \
         if recipient.units else None
     text = render("digest_officer", period=occasion.period, as_of=occasion.as_of,
                   villages=villages, pending_count=pending.count, pending_lines=lines,
-                  expected=share, late=occasion.late, closed=closed)
+                  expected=share, late=occasion.late, closed=closed, decides=decides)
     return [Reply(text)]
 
 
@@ -169,3 +175,22 @@ async def changes_between(session: AsyncSession, village_ids: list[int], start: 
                          names.get(change.reported_by or 0, ""),
                          names.get(change.decided_by or 0, ""))
             for change, title, head, village in rows]
+
+
+async def on_demand(session: AsyncSession, occasion: Occasion, user: User,
+                    units: Sequence[UnitInfo]) -> list[Reply]:
+    """'báo cáo quý 3/2024': the digest the scheduler sends for the period, composed the
+    same way, about the units asked (areas, communes, or villages) for the asker."""
+    tree = await unit_tree(session)
+    by_level: dict[SendKind, list[UnitNode]] = {}
+    for unit in units:
+        kind = ON_DEMAND.get(unit.level, SendKind.AREA_DIGEST)
+        by_level.setdefault(kind, []).append(tree.by_id[unit.id])
+    replies = []
+    for kind, asked in by_level.items():
+        send = replace(occasion.send, kind=kind)
+        composer = {SendKind.OFFICER_DIGEST: officer_digest, SendKind.LEADER_DIGEST:
+                    leader_digest, SendKind.AREA_DIGEST: area_digest}[kind]
+        asked = sorted(asked, key=lambda u: sort_key(u.name))  # as the scheduler's recipients
+        replies += await composer(session, replace(occasion, send=send), Recipient(user, asked))
+    return replies

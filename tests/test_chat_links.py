@@ -61,7 +61,7 @@ async def test_moving_an_account_to_another_user_asks_first(
     assert await _linked(demo_db, nga) == "Đỗ Thị Nga"
     await phone.say(f"/start {code}")
     replies = await phone.say("1")  # the first choice, typed: move it
-    assert "Đã kích hoạt. Chào Ông Đỗ Văn Liên" in phone.text
+    assert "Đã kích hoạt. Chào ông Đỗ Văn Liên" in phone.text
     assert "không còn gắn với Đỗ Thị Nga" in phone.text
     assert await _linked(demo_db, nga) == "Đỗ Văn Liên"
     [told] = outbox(replies)

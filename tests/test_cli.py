@@ -44,7 +44,7 @@ def test_newcomer_scenario_across_invocations(cli) -> None:  # type: ignore[no-u
     cli("demo-data")
     code = cli("invite", "Bùi Thị Minh").stdout.strip()
     out = cli("chat", stdin=f"/start {code}\nhộ bà Phạm Thị Đéc thoát nghèo\n").stdout
-    assert "Đã kích hoạt. Chào Bà Bùi Thị Minh" in out
+    assert "Đã kích hoạt. Chào bà Bùi Thị Minh" in out
     assert "1. Xác nhận" in out
     out = cli("chat", stdin="1\n").stdout  # the next invocation continues the flow
     assert "Đã lưu báo cáo số 1" in out

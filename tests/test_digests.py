@@ -109,7 +109,7 @@ async def test_officer_digest_puts_pending_reports_first(demo_db: Database) -> N
                       at=vn(2024, 9, 2, 9))
     [digest] = await composed(demo_db, SendKind.OFFICER_DIGEST, "2024-Q3", "Đỗ Thị Nga")
     lines = digest.text.splitlines()
-    assert lines[1] == "Chờ bạn xác nhận: 1 báo cáo (gõ /cho để xác nhận)."
+    assert lines[1] == "Chờ anh/chị xác nhận: 1 báo cáo (gõ /cho để xác nhận)."
     assert "Phạm Thị Gang" in lines[2] and "Thoát nghèo hẳn" in lines[2]
     assert "Thôn Chợ: giảm nghèo 0/7 – chậm tiến độ; cận nghèo 0/3 – chậm tiến độ; " \
            "chờ xác nhận 1." in lines
@@ -124,8 +124,8 @@ async def test_reminder_names_households_still_to_exit(demo_db: Database) -> Non
     assert reminder.text.startswith("Nhắc báo cáo quý 3/2024: chốt số liệu ngày 30/09/2024")
     assert "Thôn Chợ: đã giảm 1/7 hộ nghèo, 0/3 hộ cận nghèo." in reminder.text
     assert "Đăng ký thoát nhưng chưa thoát (9):" in reminder.text
-    assert "Bà Phạm Thị Đéc" not in reminder.text
-    assert "Bà Phạm Thị Gang (đã báo, chờ xác nhận)" in reminder.text
+    assert "Phạm Thị Đéc" not in reminder.text
+    assert "bà Phạm Thị Gang (đã báo, chờ xác nhận)" in reminder.text
     assert reminder.flat_buttons()[0].data == "rs:"
 
 
@@ -180,7 +180,8 @@ async def test_district_and_province_officers_get_their_communes(demo_db: Databa
     assert lines[1] == "Giảm nghèo: 1/23 – chậm tiến độ; theo tiến độ cần khoảng 17 hộ (75%)."
     assert "1 xã có kế hoạch: 0 đạt hoặc vượt tiến độ, 0 đúng tiến độ, 1 chậm tiến độ" \
         " giảm nghèo." in lines
-    assert "Chậm tiến độ (1 xã): Xã Cẩm Bình – nghèo 1/23, cận nghèo 0/35." in lines
+    assert "Chậm tiến độ (1 xã): Xã Cẩm Bình: nghèo 1/23 – chậm tiến độ, cận nghèo 0/35" \
+        " – chậm tiến độ." in lines
     assert district.document is not None and district.image is None
     book = load_workbook(io.BytesIO(district.document[1]))
     rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))

@@ -29,7 +29,7 @@ async def test_an_open_summary_is_sent_before_the_next_report(
     assert "Xác nhận" in [b.label for r in head.last for b in r.flat_buttons()]
     head = await head_chat(demo_db, clock)  # a restart: the draft is in the database
     await head.say("Phạm Thị Hòa thoát cận nghèo tháng 8")
-    assert "Anh/chị còn 1 báo cáo chưa gửi: hộ Bà Phạm Thị Gang – Thoát nghèo, còn cận nghèo" \
+    assert "Anh/chị còn 1 báo cáo chưa gửi: hộ bà Phạm Thị Gang – Thoát nghèo, còn cận nghèo" \
         in head.text
     assert [b.label for r in head.last for b in r.flat_buttons()] == ["Gửi", "Bỏ"]
     assert await reported(demo_db) == []

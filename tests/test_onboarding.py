@@ -38,7 +38,7 @@ async def test_code_links_the_chat_once(demo_db: Database, clock: FixedClock) ->
     dispatcher = Dispatcher(demo_db, clock=clock)
     phone = Chat(dispatcher, "tg-111")
     await phone.say(f"/start {code.lower()}")
-    assert "Đã kích hoạt. Chào Bà Bùi Thị Minh – trưởng thôn: Thôn Chợ" in phone.text
+    assert "Đã kích hoạt. Chào bà Bùi Thị Minh – trưởng thôn: Thôn Chợ" in phone.text
     await phone.say("/toi")
     assert "Phạm vi: Thôn Chợ" in phone.text
     other = Chat(dispatcher, "tg-222")

@@ -52,7 +52,7 @@ async def test_commune_question_sums_villages_and_shows_slips(leader: Chat) -> N
 
 async def test_household_question(leader: Chat) -> None:
     await leader.say("hộ Phạm Thị Đéc")
-    assert "Hộ Bà Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình" in leader.text
+    assert "Hộ bà Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình" in leader.text
     assert "4 khẩu, 2 lao động" in leader.text
 
 

@@ -66,7 +66,7 @@ async def test_each_kind_of_send_at_its_time(proc: Process) -> None:
         before = now_sent
     assert not any(r.late for r in await ledger_rows(proc.db))
     [reminder, nudge] = [r.text for r in proc.channel.to("head")][1:3]
-    assert "Thôn Chợ: đã giảm 0/7 hộ nghèo" in reminder and "Bà Phạm Thị Đéc" in reminder
+    assert "Thôn Chợ: đã giảm 0/7 hộ nghèo" in reminder and "bà Phạm Thị Đéc" in reminder
     assert "chưa có báo cáo nào" in nudge
     assert proc.channel.to("head")[1].flat_buttons()[0].data == "rs:"
     leader = proc.channel.to("leader")[1]

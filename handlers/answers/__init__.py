@@ -23,6 +23,7 @@ from handlers.answers import (  # noqa: E402  (no cycle)
     comparison,
     completeness,
     count,
+    digest,
     household_list,
     ranking,
     rate,
@@ -37,3 +38,4 @@ ANSWERS[Intent.RESPONSIBLE] = responsible.answer
 ANSWERS[Intent.HOUSEHOLD_LIST] = household_list.answer
 ANSWERS[Intent.CHANGES] = changes.answer
 ANSWERS[Intent.COMPLETENESS] = completeness.answer
+ANSWERS[Intent.DIGEST] = digest.answer

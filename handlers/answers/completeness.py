@@ -12,5 +12,5 @@ from understanding.types import Understood
 
 async def answer(ctx: Context, understood: Understood, units: list[UnitInfo]) -> list[Reply]:
     """The silent villages of the asker's (or the named) units, and how many reported."""
-    found = await completeness(ctx.session, units, understood.slots.period, ctx.today, ctx.zone)
+    found = await completeness(ctx.session, units, understood.slots.period, ctx.today, ctx.cal)
     return [ctx.reply("completeness", c=found, group_safe=True)]

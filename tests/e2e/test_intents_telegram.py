@@ -50,3 +50,5 @@ async def test_answers_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.expect(leader, "chưa có thay đổi nào đã xác nhận")
         await driver.say(leader, "thôn nào chưa báo cáo?")
         await driver.expect(leader, "11/11 thôn chưa báo cáo trong quý")
+        await driver.say(leader, "báo cáo quý 3/2024")
+        await driver.expect(leader, "Xã Cẩm Bình – quý 3/2024 (đến 30/09/2024)")
