@@ -86,6 +86,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
     Intent.RESPONSIBLE: (
         (
             r"\bai (?:phu trach|quan ly|lo|la truong|la can bo|truc)\b"
+            r"|\b(?:can bo|nguoi|truong thon) nao (?:phu trach|quan ly|lo)\b"
             r"|\bphu trach (?:nhung |cac )?(?:thon|xa|phuong|to dan pho|ban)s? nao\b"
             r"|\bwho (?:is )?(?:responsible|in charge|manages|runs|leads|heads)\b",
             4,
@@ -126,7 +127,8 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             r"|summary|report|digest)\b",
             2,
         ),
-        (r"\btong ket\b|\bso ket\b|\bban tin\b|\bdigest\b|\bsummary\b|\breport for\b", 2),
+        (r"\btong ket\b|\bso ket\b|\bban tin\b|\bdigest\b|\bsummary\b|\breport for\b"
+         r"|\b(?:bao cao|ban) tong hop\b", 2),
     ),
     Intent.PENDING: (
         (
