@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.progress import ChangeFact, Track, Verdict, build_track, expected_share, rate
 from domain.statuses import ChangeKind, ReportState, Status
+from storage.households import ToExit, still_to_exit
 from storage.idlists import among
-from storage.models import ExitRegistration, Household, StatusChange, UnitPlan
+from storage.models import StatusChange, UnitPlan
 from storage.unit_tree import UnitInfo, UnitTree, unit_tree
 
 OUT_OF_POVERTY = (Status.OUT.value, Status.NEAR_POOR.value)
@@ -42,7 +43,7 @@ class UnitProgress:
     plan: UnitPlan | None
     villages: list[UnitProgress] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
-    waiting: list[Household] = field(default_factory=list)
+    waiting: list[ToExit] = field(default_factory=list)
 
     @property
     def poor_verdict(self) -> Verdict:
@@ -81,9 +82,10 @@ async def unit_progress(
     if year is None:
         return None
     window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
-    plans = await _plans(session, village_ids, year)
+    plans = {p.unit_id: p for p in own_plans if p.year == year} if unit.level == "village" \
+        else await _plans(session, village_ids, year)  # a village's plans: read just above
     facts = await _facts(session, village_ids, window)
-    waiting = await _waiting(session, village_ids, year, window[1]) \
+    waiting = await still_to_exit(session, village_ids, year, window[1]) \
         if names and unit.level == "village" else {}
     villages = [
         _village(tree.by_id[v], tree, plans.get(v), facts.get(v, []), waiting.get(v, []),
@@ -101,7 +103,7 @@ def _village(
     tree: UnitTree,
     plan: UnitPlan | None,
     facts: list[ChangeFact],
-    waiting: list[Household],
+    waiting: list[ToExit],
     year: int,
     today: dt.date,
 ) -> UnitProgress:
@@ -219,28 +221,3 @@ async def _facts(
         facts.setdefault(village_id, []).append(ChangeFact(
             ChangeKind(kind), ReportState(state), Status(from_status), Status(to_status), times))
     return facts
-
-
-async def _waiting(
-    session: AsyncSession, village_ids: list[int], year: int, until: dt.date
-) -> dict[int, list[Household]]:
-    """Households registered to exit in `year` still in their start status on `until` (the
-    last confirmed change dated by then says; a later one does not count yet)."""
-    query = (
-        select(Household)
-        .join(ExitRegistration)
-        .where(ExitRegistration.year == year, among(Household.village_id, village_ids))
-        .order_by(Household.id)
-    )
-    registered = list((await session.scalars(query)).all())
-    changes = (select(StatusChange.household_id, StatusChange.to_status)
-               .where(among(StatusChange.household_id, [h.id for h in registered]),
-                      StatusChange.state == ReportState.CONFIRMED.value,
-                      StatusChange.happened_on <= until)
-               .order_by(StatusChange.happened_on, StatusChange.id))
-    status_then = dict((await session.execute(changes)).all())  # the last change wins
-    waiting: dict[int, list[Household]] = {}
-    for household in registered:
-        if status_then.get(household.id, household.initial_status) == household.initial_status:
-            waiting.setdefault(household.village_id, []).append(household)
-    return waiting

@@ -17,14 +17,15 @@ from services.digests import Occasion
 from services.progress import UnitProgress, unit_progress
 from services.recipients import Recipient
 from services.standing import progress_at
-from storage.models import Household, StatusChange
+from storage.households import ToExit
+from storage.models import StatusChange
 
 
 @dataclass(frozen=True)
 class Waiting:
     """A household registered to exit that has not yet, and whether a report is pending."""
 
-    household: Household
+    household: ToExit
     pending: bool
 
 

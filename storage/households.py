@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.statuses import ChangeKind, ReportState, Status, status_after
 from storage.idlists import among
 from storage.models import ExitRegistration, Household, StatusChange
+
+
+@dataclass(frozen=True, slots=True)
+class ToExit:
+    """A household registered to exit that has not yet: the columns answers name it by."""
+
+    id: int
+    village_id: int
+    title: str | None
+    head_name: str
+    initial_status: str
+
+
+async def still_to_exit(session: AsyncSession, village_ids: list[int], year: int,
+                        until: dt.date) -> dict[int, list[ToExit]]:
+    """Per village, households registered to exit in `year` still in their start status on
+    `until` (the last confirmed change dated by then says; a later one does not count yet).
+
+    One query, plain rows: no ORM object per household.
+    """
+    status_then = (
+        select(StatusChange.to_status)
+        .where(StatusChange.household_id == Household.id,
+               StatusChange.state == ReportState.CONFIRMED.value,
+               StatusChange.happened_on <= until)
+        .order_by(StatusChange.happened_on.desc(), StatusChange.id.desc()).limit(1)
+        .correlate(Household).scalar_subquery()
+    )
+    query = (
+        select(Household.id, Household.village_id, Household.title, Household.head_name,
+               Household.initial_status)
+        .join(ExitRegistration, ExitRegistration.household_id == Household.id)
+        .where(ExitRegistration.year == year, among(Household.village_id, village_ids),
+               func.coalesce(status_then, Household.initial_status) == Household.initial_status)
+        .order_by(Household.id)
+    )
+    found: dict[int, list[ToExit]] = {}
+    for household_id, village_id, title, head_name, initial in await session.execute(query):
+        found.setdefault(village_id, []).append(
+            ToExit(household_id, village_id, title, head_name, initial))
+    return found
 
 
 async def by_key(session: AsyncSession, village_id: int, key: str) -> Household | None:

@@ -115,6 +115,7 @@ async def find_users(session: AsyncSession, name: str) -> list[User]:
 
 PRIVATE = "private"  # ChatIdentity.chat_type of a private chat
 SCOPES_KEY = "scopes"  # services/access.py keeps each user's expanded scope per session
+IDENTITY_KEY = "identity"  # the chat identity of the message's sender, kept for the session
 
 
 async def user_for_chat(session: AsyncSession, channel: str, external_id: str) -> User | None:
@@ -126,7 +127,10 @@ async def user_for_chat(session: AsyncSession, channel: str, external_id: str) -
         ChatIdentity.channel == channel, ChatIdentity.external_id == external_id,
         User.active.is_(True))
     row = (await session.execute(query)).first()
-    return row[0] if row else None
+    if row is None:
+        return None
+    session.info[IDENTITY_KEY] = row[1]  # the session's identity map only holds it weakly
+    return row[0]
 
 
 async def private_chat(session: AsyncSession, channel: str, external_id: str) -> str | None:

@@ -124,12 +124,12 @@ async def unit_tree(session: AsyncSession) -> UnitTree:
         tree = await _load(session, None)
     else:
         version = await session.scalar(select(UnitTreeVersion.version))
-        engine = session.bind
-        tree = _shared.get(engine)
+        pool = session.get_bind().engine.pool  # writers and readers share it: one copy
+        tree = _shared.get(pool)
         if tree is None or version is None or tree.version != version:
             tree = await _load(session, version)  # version read first: never older than it
             if version is not None:
-                _shared[engine] = tree
+                _shared[pool] = tree
     session.info[SESSION_KEY] = tree
     return tree
 

@@ -98,3 +98,26 @@ async def test_report_costs_the_same_with_more_officers(
     assert "Phạm Thị Gang" in officer.text
     assert before == after
     assert max(after) <= LIMIT
+
+
+async def test_a_village_question_reads_each_thing_once(demo_db: Database,
+                                                        clock: FixedClock) -> None:
+    """Dedupe, conversation, user with their chat, tree version, scope, plans, changes,
+    households to exit: 8 statements (+ BEGIN on SQLite), none repeated."""
+    leader = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Đỗ Văn Liên"))
+    await leader.say("/toi")
+    await leader.say("Thôn Chợ thế nào?")
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        statements.append(" ".join(args[2].split()))
+
+    event.listen(demo_db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        await leader.say("Thôn Chợ thế nào?")
+    finally:
+        event.remove(demo_db.engine.sync_engine, "before_cursor_execute", note)
+    assert "Hộ nghèo: đã giảm 0/7 hộ" in leader.text
+    queries = [s for s in statements if not s.startswith("BEGIN")]
+    assert len(queries) <= 8, queries
+    assert len({q.split(" WHERE ")[0] for q in queries}) == len(queries), queries
