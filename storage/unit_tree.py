@@ -21,6 +21,7 @@ from storage.models import Unit, UnitTreeVersion
 
 SESSION_KEY = "unit_tree"
 WRITTEN_KEY = "unit_tree_written"
+VERSION_KEY = "unit_tree_version"  # read with the sender (storage/people.py), this transaction
 _shared: weakref.WeakKeyDictionary[Any, UnitTree] = weakref.WeakKeyDictionary()
 
 
@@ -123,7 +124,8 @@ async def unit_tree(session: AsyncSession) -> UnitTree:
     if session.info.get(WRITTEN_KEY):  # our own uncommitted units: a private tree
         tree = await _load(session, None)
     else:
-        version = await session.scalar(select(UnitTreeVersion.version))
+        version = session.info.pop(VERSION_KEY) if VERSION_KEY in session.info \
+            else await session.scalar(select(UnitTreeVersion.version))
         pool = session.get_bind().engine.pool  # writers and readers share it: one copy
         tree = _shared.get(pool)
         if tree is None or version is None or tree.version != version:

@@ -102,8 +102,8 @@ async def test_report_costs_the_same_with_more_officers(
 
 async def test_a_village_question_reads_each_thing_once(demo_db: Database,
                                                         clock: FixedClock) -> None:
-    """Dedupe, conversation, user with their chat, tree version, scope, plans, changes,
-    households to exit: 8 statements (+ BEGIN on SQLite), none repeated."""
+    """Dedupe, conversation, the user with their chat, scope and the tree's version, plans,
+    changes, households to exit: 6 statements (+ BEGIN on SQLite), none repeated."""
     leader = Chat(Dispatcher(demo_db, clock=clock), await login(demo_db, "Đỗ Văn Liên"))
     await leader.say("/toi")
     await leader.say("Thôn Chợ thế nào?")
@@ -119,5 +119,5 @@ async def test_a_village_question_reads_each_thing_once(demo_db: Database,
         event.remove(demo_db.engine.sync_engine, "before_cursor_execute", note)
     assert "Hộ nghèo: đã giảm 0/7 hộ" in leader.text
     queries = [s for s in statements if not s.startswith("BEGIN")]
-    assert len(queries) <= 8, queries
+    assert len(queries) <= 6, queries
     assert len({q.split(" WHERE ")[0] for q in queries}) == len(queries), queries
