@@ -317,6 +317,6 @@ async def test_without_a_number_the_last_confirmed_reports_are_offered(
     assert "chưa có báo cáo nào đã xác nhận" in head.text
     await confirmed_exit(people)
     await head.say("sửa báo cáo")
-    assert "Báo cáo số 1: hộ Bà Phạm Thị Đéc" in head.text
+    assert "Báo cáo số 1: hộ bà Phạm Thị Đéc" in head.text
     await head.say("1")
     assert "Yêu cầu sửa: Báo cáo số 1" in head.text
