@@ -3,6 +3,7 @@
 .venv/bin/python -m bench.nlu            # the held-out part (understanding/data/test.tsv)
 .venv/bin/python -m bench.nlu train      # the part the grammar was written against
 .venv/bin/python -m bench.nlu test --no-names   # without the unit tree's names
+.venv/bin/python -m bench.nlu understanding/data/fresh.tsv   # any file in the same format
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from domain.names import fold
 DATA = Path(__file__).resolve().parent.parent / "understanding" / "data"
 TODAY = dt.date(2026, 11, 22)
 Line = tuple[str, str, dict[str, str]]
+SMALL_TALK = {"greeting", "thanks", "help"}  # never answered with figures
 
 
 def load(part: str) -> list[Line]:
     """(intent, text, expected slots) of one part of the corpus."""
     lines: list[Line] = []
-    for raw in (DATA / f"{part}.tsv").read_text(encoding="utf-8").splitlines():
+    path = Path(part) if part.endswith(".tsv") else DATA / f"{part}.tsv"
+    for raw in path.read_text(encoding="utf-8").splitlines():
         if not raw or raw.startswith("#"):
             continue
         intent, text, slots = [*raw.split("\t"), ""][:3]
@@ -103,13 +106,19 @@ def report(part: str, gazetteer: bool) -> None:
         print(f"{intent:16} {n_gold:4} {precision:9.1%} {tp / n_gold:7.1%}")
     pairs = Counter((g, p) for g, p in zip(gold, guessed, strict=True) if g != p)
     print("confusions (gold -> guessed):", dict(pairs.most_common(12)) or "none")
-    wrong_reports = [
-        t for (g, t, _), p in zip(lines, guessed, strict=True) if g != "report" and p == "report"
-    ]
-    print(f"greetings/questions taken as reports: {len(wrong_reports)}", wrong_reports[:5])
+    misreadings(lines, guessed)
     slot_report(lines, results)
     threshold_curve(gold, guessed, [r.confidence for r in results])
     print(f"load {load_time() * 1000:.0f} ms (fresh process), {per_message_ms:.2f} ms a message")
+
+
+def misreadings(lines: list[Line], guessed: list[str]) -> None:
+    """The two readings that must never happen: a question as a report, small talk as figures."""
+    pairs = [(g, t, p) for (g, t, _), p in zip(lines, guessed, strict=True)]
+    as_reports = [t for g, t, p in pairs if g != "report" and p == "report"]
+    print(f"greetings/questions taken as reports: {len(as_reports)}", as_reports[:5])
+    figures = [(t, p) for g, t, p in pairs if g in SMALL_TALK and p not in SMALL_TALK | {"unknown"}]
+    print(f"greetings/thanks/help taken as a question with figures: {len(figures)}", figures[:5])
 
 
 def slot_report(lines: list[Line], results: list[object]) -> None:
