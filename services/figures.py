@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from domain.progress import Track, Verdict, rate
-from services.progress import Disagreement, UnitProgress
+from domain.progress import Track
+from services.progress import Disagreement, Paced, UnitProgress
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(Paced):
     """One unit's tracks, pace and households; no ORM object, so it pickles to a worker."""
 
     name: str
@@ -26,21 +26,6 @@ class Figures:
         """The figures of a computed progress record."""
         return cls(progress.unit.name, progress.as_of, progress.expected, progress.households,
                    progress.poor, progress.near_poor, tuple(progress.disagreements))
-
-    @property
-    def poor_verdict(self) -> Verdict:
-        """Pace verdict on poor households."""
-        return self.poor.verdict(self.expected)
-
-    @property
-    def near_poor_verdict(self) -> Verdict:
-        """Pace verdict on near-poor households."""
-        return self.near_poor.verdict(self.expected)
-
-    @property
-    def poor_rate_now(self) -> float | None:
-        """Poor households now (confirmed) over all households."""
-        return rate(self.poor.now, self.households)
 
 
 def figures_of(progress: list[UnitProgress]) -> list[Figures]:

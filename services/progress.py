@@ -28,22 +28,14 @@ class Disagreement:
     computed: int
 
 
-@dataclass
-class UnitProgress:
-    """Everything an answer or a digest says about one unit."""
+class Paced:
+    """Pace verdicts and rates of anything with two tracks, a pace share and households
+    (a unit's progress, and its plain figures sent to a worker process)."""
 
-    unit: UnitInfo
-    label: str
-    year: int
-    as_of: dt.date
     expected: float
     poor: Track
     near_poor: Track
     households: int | None
-    plan: UnitPlan | None
-    villages: list[UnitProgress] = field(default_factory=list)
-    disagreements: list[Disagreement] = field(default_factory=list)
-    waiting: list[ToExit] = field(default_factory=list)
 
     @property
     def poor_verdict(self) -> Verdict:
@@ -64,6 +56,24 @@ class UnitProgress:
     def poor_rate_now(self) -> float | None:
         """Poor households now (confirmed) over all households."""
         return rate(self.poor.now, self.households)
+
+
+@dataclass
+class UnitProgress(Paced):
+    """Everything an answer or a digest says about one unit."""
+
+    unit: UnitInfo
+    label: str
+    year: int
+    as_of: dt.date
+    expected: float
+    poor: Track
+    near_poor: Track
+    households: int | None
+    plan: UnitPlan | None
+    villages: list[UnitProgress] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    waiting: list[ToExit] = field(default_factory=list)
 
 
 async def unit_progress(
