@@ -205,3 +205,7 @@ main.add_command(restore)
 from bot.cli_period import period  # noqa: E402  (issue 13: closing a period)
 
 main.add_command(period)
+
+from bot.cli_plan import plan  # noqa: E402  (issue 13: next year's plan file)
+
+main.add_command(plan)

@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, build
 from bot.channels.console import render_reply
@@ -23,10 +25,12 @@ from scheduler import send_period
 from services.deliveries import compose
 from services.digests import Occasion
 from services.lookup import best_units
-from services.recipients import Recipient, chat_for, recipients
+from services.recipients import Recipient, chat_for, planned_villages, recipients
 from storage import ledger
+from storage.idlists import among
+from storage.models import UnitPlan
 from storage.people import find_users
-from storage.unit_tree import unit_tree
+from storage.unit_tree import UnitNode, unit_tree
 
 KINDS = click.Choice([kind.value for kind in SendKind])
 
@@ -116,12 +120,34 @@ async def _preview(app: App, unit_name: str, period: Period, as_name: str | None
             raise click.ClickException(f'Không tìm thấy đơn vị "{unit_name}".')
         within = tree.descendants([found[0].id]) | tree.ancestors(found[0].id)
         only = {u.id for u in await find_users(session, as_name)} if as_name else None
+        shown = 0
         for send in _sends_of(period, cal, kinds):
             for recipient in await recipients(session, send.kind, period.year, within):
                 if only is None or recipient.user.id in only:
                     replies = await compose(session, Occasion(send, cal, send.due), recipient)
                     chat = await chat_for(session, recipient.user.id, ["telegram", "zalo"])
                     _show(send, recipient, replies, chat is not None, out, cal.timezone)
+                    shown += 1
+        if not shown:
+            raise click.ClickException(await _why_nothing(session, found[0], period, as_name))
+
+
+async def _why_nothing(session: AsyncSession, unit: UnitNode, period: Period,
+                       as_name: str | None) -> str:
+    """Why a preview has nothing to show: no plan for the year, or nobody to send to."""
+    tree = await unit_tree(session)
+    villages = set(tree.under(unit.id, "village"))
+    if villages & await planned_villages(session, period.year):
+        who = f' cho "{as_name}"' if as_name else ""
+        return (f"{unit.name}, {period.key}: không có tin nào gửi{who} (chưa có người nhận "
+                "phụ trách đơn vị này: giamngheo users, giamngheo invite).")
+    latest = await session.scalar(select(func.max(UnitPlan.year)).where(
+        among(UnitPlan.unit_id, villages)))
+    had = f"kế hoạch mới nhất đã nhập là năm {latest}" if latest else "chưa nhập kế hoạch nào"
+    return (f"{unit.name} chưa có kế hoạch năm {period.year} ({had}): không nhắc báo cáo, "
+            f"không gửi tổng hợp {period.key}. Tạo tệp kế hoạch từ số đã xác nhận: giamngheo "
+            f'plan next-year --unit "{unit.name}" --year {period.year}, điền chỉ tiêu rồi '
+            "giamngheo import TỆP.")
 
 
 def _sends_of(period: Period, cal: Calendar, kinds: tuple[str, ...]) -> list[PlannedSend]:
@@ -184,13 +210,19 @@ async def _list(app: App, at_text: str | None, days: int) -> None:
     now = (dt.datetime.combine(dt.date.fromisoformat(at_text), dt.time(), zone)
            if at_text else dt.datetime.now(zone)).astimezone(dt.UTC)
     async with app.db.reading() as session:
+        planned: dict[int, bool] = {}
         for send in upcoming_sends(now, days, cal):
-            people = await recipients(session, send.kind, send.period.year)
+            year = send.period.year
+            if year not in planned:
+                planned[year] = bool(await planned_villages(session, year))
+            people = await recipients(session, send.kind, year)
             rows = await ledger.rows_for(session, send.kind.value, send.period.key)
             states = Counter(rows[p.user.id].state for p in people if p.user.id in rows)
             when = send.due.astimezone(zone).strftime("%d/%m/%Y %H:%M")
             kind = render("digest_labels", key=f"kind.{send.kind.value}")
             overdue = "  (đến hạn, gửi bù nếu chưa gửi)" if send.due <= now else ""
             ledger_text = ", ".join(f"{s}: {n}" for s, n in sorted(states.items()))
+            why = "" if people or send.kind is SendKind.PLAN_MISSING or planned[year] \
+                else f" (chưa nhập kế hoạch năm {year}: không gửi)"
             click.echo(f"{when}  {kind:<26} {send.period.key:<8} {len(people):>3} người nhận"
-                       f"{'; ' + ledger_text if ledger_text else ''}{overdue}")
+                       f"{why}{'; ' + ledger_text if ledger_text else ''}{overdue}")

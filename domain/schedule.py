@@ -21,6 +21,7 @@ class SendKind(StrEnum):
     AREA_DIGEST = "area_digest"  # district and province officers: communes, workbook
     REVIEW = "review"  # the annual household review window opens
     DEADLINE = "deadline"  # the yearly report deadline is near
+    PLAN_MISSING = "plan_missing"  # the year is near and its plan is not imported
 
 
 DIGESTS = (SendKind.OFFICER_DIGEST, SendKind.LEADER_DIGEST, SendKind.AREA_DIGEST)
@@ -32,6 +33,7 @@ AUDIENCE: dict[SendKind, frozenset[Role]] = {
     SendKind.AREA_DIGEST: frozenset({Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}),
     SendKind.REVIEW: frozenset({Role.VILLAGE_HEAD, Role.OFFICER, Role.COMMUNE_LEADER}),
     SendKind.DEADLINE: frozenset({Role.OFFICER, Role.COMMUNE_LEADER}),
+    SendKind.PLAN_MISSING: frozenset({Role.ADMIN, Role.OFFICER}),
 }
 
 
@@ -48,6 +50,7 @@ class Calendar:
     review_end: tuple[int, int] = (12, 14)
     report_deadline: tuple[int, int] = (11, 10)  # yearly report to the district
     deadline_reminder_days: int = 7
+    plan_missing: tuple[int, int] = (12, 1)  # (month, day) of the year before: no plan yet?
     catch_up_days: int = 30  # a digest missed by downtime is still sent this long after
     late_after_hours: int = 2  # a send this long after its time says it comes late
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -104,6 +107,10 @@ def planned_sends(year: int, cal: Calendar) -> list[PlannedSend]:
     sends.append(PlannedSend(SendKind.DEADLINE, whole,
                              cal.at(deadline - dt.timedelta(days=cal.deadline_reminder_days)),
                              cal.midnight_after(deadline), deadline))
+    starts = dt.date(year, 1, 1)  # asked the year before, until the end of its January
+    sends.append(PlannedSend(SendKind.PLAN_MISSING, whole,
+                             cal.at(dt.date(year - 1, *cal.plan_missing)),
+                             cal.midnight_after(dt.date(year, 1, 31)), starts))
     return sorted(sends, key=lambda s: (s.due, s.kind))
 
 
@@ -116,6 +123,6 @@ def due_sends(now: dt.datetime, cal: Calendar) -> list[PlannedSend]:
 def upcoming_sends(now: dt.datetime, days: int, cal: Calendar) -> list[PlannedSend]:
     """Sends still due or due within `days` after `now`."""
     horizon = now + dt.timedelta(days=days)
-    years = range(now.year - 1, horizon.year + 1)
-    return [s for year in years for s in planned_sends(year, cal)
-            if s.expires > now and s.due <= horizon]
+    years = range(now.year - 1, horizon.year + 2)  # next year's plan is asked for in December
+    return sorted((s for year in years for s in planned_sends(year, cal)
+                   if s.expires > now and s.due <= horizon), key=lambda s: (s.due, s.kind))

@@ -43,6 +43,7 @@ COMPOSERS: dict[SendKind, Composer] = {
     SendKind.AREA_DIGEST: digests.area_digest,
     SendKind.REVIEW: reminders.review_reminder,
     SendKind.DEADLINE: reminders.deadline_reminder,
+    SendKind.PLAN_MISSING: reminders.plan_missing,
 }
 
 

@@ -28,14 +28,16 @@ class Recipient:
 
 async def recipients(session: AsyncSession, kind: SendKind, year: int,
                      within: Collection[int] | None = None) -> list[Recipient]:
-    """Active users the send goes to, with their units that have a plan for `year`.
+    """Active users the send goes to, with their units that have a plan for `year` (for the
+    missing-plan reminder: their villages that have none for `year`).
 
     `within` (unit ids) keeps only recipients with a unit inside it (all their units kept).
     """
     roles = [role.value for role in AUDIENCE[kind]]
     users = (await session.scalars(select(User).where(
         User.active.is_(True), User.role.in_(roles)).order_by(User.id))).all()
-    tree = _Planned(await unit_tree(session), await planned_villages(session, year))
+    find = unplanned_villages if kind is SendKind.PLAN_MISSING else planned_villages
+    tree = _Planned(await unit_tree(session), await find(session, year))
     roots = await scope_roots(session, [user.id for user in users])
     found = []
     for user in users:
@@ -84,6 +86,13 @@ async def planned_villages(session: AsyncSession, year: int) -> set[int]:
     query = select(UnitPlan.unit_id).join(Unit, Unit.id == UnitPlan.unit_id).where(
         UnitPlan.year == year, Unit.level == "village")
     return set((await session.scalars(query)).all())
+
+
+async def unplanned_villages(session: AsyncSession, year: int) -> set[int]:
+    """Villages with a plan of an earlier year and none for `year` (its plan is missing)."""
+    query = select(UnitPlan.unit_id).join(Unit, Unit.id == UnitPlan.unit_id).where(
+        UnitPlan.year < year, Unit.level == "village")
+    return set((await session.scalars(query)).all()) - await planned_villages(session, year)
 
 
 async def chat_for(session: AsyncSession, user_id: int,

@@ -1,14 +1,17 @@
-"""Reminders: report before the cut-off, a nudge to silent heads, review window, deadline."""
+"""Reminders: report before the cut-off, a nudge to silent heads, review window, deadline,
+and a year coming with no plan."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.names import sort_key
 from domain.statuses import ReportState
 from messaging.messages import Button, Reply
 from messaging.render import render
@@ -19,6 +22,7 @@ from services.recipients import Recipient
 from services.standing import progress_at
 from storage.households import ToExit
 from storage.models import StatusChange
+from storage.unit_tree import unit_tree
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,14 @@ class Waiting:
 
     household: ToExit
     pending: bool
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A commune whose villages have no plan for the coming year."""
+
+    name: str
+    villages: int
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,18 @@ async def deadline_reminder(session: AsyncSession, occasion: Occasion,
     text = render("reminder_deadline", year=occasion.period.year,
                   deadline=occasion.send.cutoff, days_left=_days_left(occasion),
                   progress=progress, pending_count=pending.count)
+    return [Reply(text)]
+
+
+async def plan_missing(session: AsyncSession, occasion: Occasion,
+                       recipient: Recipient) -> list[Reply]:
+    """The year is near and these villages have no plan for it: which communes, what to do."""
+    tree = await unit_tree(session)
+    villages = Counter(v.parent_id for v in recipient.units)
+    communes = sorted((Missing(tree.by_id[i].name, n) for i, n in villages.items()
+                       if i is not None and i in tree.by_id), key=lambda c: sort_key(c.name))
+    text = render("reminder_plan_missing", year=occasion.period.year, communes=communes,
+                  start=occasion.send.cutoff, role=recipient.user.role)
     return [Reply(text)]
 
 

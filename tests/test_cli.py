@@ -35,7 +35,8 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_help_on_every_command(cli) -> None:  # type: ignore[no-untyped-def]
     top = cli("--help").stdout
-    for command in ("migrate", "import", "demo-data", "chat", "run", "invite", "audit", "users"):
+    for command in ("migrate", "import", "demo-data", "chat", "run", "invite", "audit", "users",
+                    "plan"):
         assert command in top
         assert "Usage" in cli(command, "--help").stdout
 
@@ -102,6 +103,25 @@ def test_import_of_a_header_only_file_warns(cli, tmp_path: Path) -> None:  # typ
     out = cli("import", str(empty)).stdout
     assert f"CẢNH BÁO {empty}, dòng 1: chỉ có dòng tiêu đề" in out
     assert "không nhập gì (không có dòng số liệu)" in out and "không có gì thay đổi" not in out
+
+
+def test_a_year_with_no_plan_says_why_and_starts_from_a_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("demo-data")
+    listed = cli("schedule", "list", "--at", "2026-11-20", "--days", "40").stdout
+    assert "2026-Q4    0 người nhận (chưa nhập kế hoạch năm 2026: không gửi)" in listed
+    assert "nhắc nhập kế hoạch năm mới 2027" in listed
+    silent = cli("digest", "preview", "--unit", "Cẩm Bình", "--period", "2026-Q4", check=False)
+    assert silent.returncode == 1
+    assert "Xã Cẩm Bình chưa có kế hoạch năm 2026 (kế hoạch mới nhất đã nhập là năm 2024)" \
+        in silent.stderr and "plan next-year" in silent.stderr
+    made = cli("plan", "next-year", "--unit", "Cẩm Bình", "--year", "2026",
+               "--out", str(tmp_path / "cb.xlsx")).stdout
+    assert "kế hoạch năm 2026: 11 thôn, 57 hộ còn nghèo/cận nghèo" in made
+    assert "đã nhập (thêm 12 kế hoạch" in cli("import", str(tmp_path / "cb.xlsx")).stdout
+    shown = cli("digest", "preview", "--unit", "Cẩm Bình", "--period", "2026-Q4").stdout
+    assert "Xã Cẩm Bình – quý 4/2026" in shown
+    again = cli("plan", "next-year", "--unit", "Cẩm Bình", "--year", "2026", check=False)
+    assert again.returncode == 1 and "đã có kế hoạch năm 2026" in again.stderr
 
 
 def test_unknown_console_user(cli) -> None:  # type: ignore[no-untyped-def]
