@@ -42,7 +42,7 @@ async def test_leader_digest_is_labelled_with_the_period_end(demo_db: Database) 
 async def test_reminder_of_2024_q3_names_households_as_they_were(demo_db: Database) -> None:
     await _reports_of_2026(demo_db)
     [reminder] = await composed(demo_db, SendKind.REMINDER, "2024-Q3", "Bùi Thị Minh")
-    assert "Đăng ký thoát nhưng chưa thoát (10): Bà Phạm Thị Đéc," in reminder.text
+    assert "Đăng ký thoát nhưng chưa thoát (10): bà Phạm Thị Đéc," in reminder.text
     assert "chờ xác nhận" not in reminder.text
 
 
