@@ -18,6 +18,7 @@ from bot import logs
 from bot.app import App, build
 from bot.channels import startup, telegram, zalo
 from bot.channels.base import Channel, ChannelRegistry
+from bot.channels.intake import Intake, bot_id
 from bot.channels.zalo_api import ZaloApi
 from bot.settings import BadSetting, Settings, check_webhook_secrets
 from bot.web import MediaStore, WebServer
@@ -141,16 +142,26 @@ def make_channels(app: App, running: Running) -> list[Channel]:
         application = telegram.build_application(
             settings.telegram_bot_token, settings.telegram_api_base_url
         )
-        tg = telegram.TelegramChannel(application, app.dispatcher, running.registry, hook)
+        tg = telegram.TelegramChannel(application, app.dispatcher, running.registry, hook,
+                                      intake=make_intake(app, telegram.CHANNEL,
+                                                         settings.telegram_bot_token))
         _route(running, hook, telegram.SECRET_HEADER, tg.receive)
         channels.append(tg)
     if settings.zalo_bot_token:
         hook = _webhook(settings.zalo_webhook_url, settings.zalo_webhook_secret)
         api = ZaloApi(settings.zalo_bot_token, settings.zalo_api_base_url)
-        za = zalo.ZaloChannel(api, app.dispatcher, running.registry, running.media, hook)
+        za = zalo.ZaloChannel(api, app.dispatcher, running.registry, running.media, hook,
+                              intake=make_intake(app, zalo.CHANNEL, settings.zalo_bot_token))
         _route(running, hook, zalo.SECRET_HEADER, za.receive)
         channels.append(za)
     return channels
+
+
+def make_intake(app: App, channel: str, token: str) -> Intake:
+    """The channel's durable intake (bot/channels/intake.py), with the settings' window."""
+    settings = app.settings
+    return Intake(app.db, channel, bot_id(token), settings.intake_window_hours,
+                  settings.intake_lease_seconds)
 
 
 def _webhook(url: str | None, secret: str | None) -> tuple[str, str] | None:

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     web_port: int = 8080
     invite_ttl_hours: int = 72
     log_level: str = "INFO"
+    # the durable intake (docs/channels.md): how long a received update is kept to tell a
+    # redelivery, and after how long replies kept by a stopped process are sent by another
+    intake_window_hours: float = 48.0
+    intake_lease_seconds: float = 60.0
     # reminders and digests (issue 5): cut-off day 0 means calendar months and quarters
     reporting_cutoff_day: int = 0
     send_hour: int = 8

@@ -67,7 +67,7 @@ class WebhookHandler(RequestHandler):
             self.set_status(403)
             return
         try:
-            update = json.loads(self.request.body)
+            update = json.loads(self.request.body, parse_constant=_not_json)
         except (ValueError, RecursionError):  # garbage, or nesting deep enough to blow the stack
             self.set_status(400)
             return
@@ -75,13 +75,23 @@ class WebhookHandler(RequestHandler):
             self.set_status(400)
             return
         try:
-            await self.sink(update)
-        except Exception as error:  # malformed update: say so, keep serving
+            await self.sink(update)  # stored before the 200 (bot/channels/intake.py)
+        except ValueError as error:  # malformed update: say so, keep serving
             log.warning("webhook update refused path=%s error=%s", self.request.path,
                         type(error).__name__)
             self.set_status(400)
             return
+        except Exception as error:  # not stored (the database is down): the platform retries
+            log.error("webhook update not stored path=%s error=%s", self.request.path,
+                      type(error).__name__)
+            self.set_status(503)
+            return
         self.write({"ok": True})
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity: Python reads them, JSON (and PostgreSQL) does not."""
+    raise ValueError(f"not JSON: {constant}")
 
 
 class MediaHandler(RequestHandler):

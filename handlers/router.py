@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.formatting import whole_number
 from domain.names import fold
@@ -39,6 +42,17 @@ STARTS_FLOW = frozenset({Intent.REPORT, Intent.CORRECTION, Intent.REVOKE})
 PUBLIC_COMMANDS = {"start", "batdau", "huy", "cancel", "thoat", "trogiup", "help", "giupdo"}
 
 
+class Receipt(Protocol):
+    """A stored update's record (storage/intake.py), kept in the update's own transaction."""
+
+    async def keep(self, session: AsyncSession, chat_id: str, replies: list[Reply]) -> bool:
+        """Mark the update handled with its replies; False when another process has it."""
+
+
+class _Taken(Exception):
+    """Another process handled this stored update first: roll back, answer nothing."""
+
+
 class Dispatcher:
     """Turns one neutral message into replies, inside one committed transaction."""
 
@@ -54,23 +68,28 @@ class Dispatcher:
         self.cal = calendar or Calendar(timezone=timezone)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
-    async def handle(self, message: IncomingMessage) -> list[Reply]:
+    async def handle(self, message: IncomingMessage,
+                     receipt: Receipt | None = None) -> list[Reply]:
         """Handle a message; replies are returned only after the transaction committed.
 
         Any failure rolls the whole update back, and the person is told nothing was saved.
+        A stored update comes with its `receipt` (the intake deduplicated it already); the
+        replies are kept with it in the same transaction, so a crash cannot lose them.
         """
         try:
-            return await self._handle(cleaned(message))
+            return await self._handle(cleaned(message), receipt)
+        except _Taken:
+            return []
         except Exception:
             log.exception(
                 "update failed", extra={"channel": message.channel, "update": message.update_key}
             )
             return [Reply(render("internal_error"), group_safe=True)]
 
-    async def _handle(self, message: IncomingMessage) -> list[Reply]:
+    async def _handle(self, message: IncomingMessage, receipt: Receipt | None) -> list[Reply]:
         now = self.clock()
         async with self.db.transaction() as session:
-            if message.update_key and not await conversations.claim_update(
+            if receipt is None and message.update_key and not await conversations.claim_update(
                 session, message.channel, message.update_key
             ):
                 return []
@@ -90,6 +109,10 @@ class Dispatcher:
             remember_menu(ctx, replies, step_before)
             await offer_menus(ctx)
             await session.flush()
+            if receipt is not None and not await receipt.keep(
+                session, message.chat_id, replies + ctx.outbox
+            ):
+                raise _Taken
         return replies + ctx.outbox
 
 

@@ -265,6 +265,31 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[dt.datetime]
 
 
+class ReceivedUpdate(Base):
+    """An update as the platform sent it, stored before it is confirmed (polling) or answered
+    200 (webhook), then handled from here: new, sending (handled, replies kept), done, set
+    aside (unreadable)."""
+
+    __tablename__ = "received_update"
+    __table_args__ = (
+        UniqueConstraint("channel", "bot_id", "update_id", "digest", name="uq_received_update"),
+        Index("ix_received_update_state", "channel", "bot_id", "state"),
+        Index("ix_received_update_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    update_id: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(32))  # of the canonical JSON: a redelivery
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[dt.datetime]
+    state: Mapped[str] = mapped_column(String(12))
+    handled_at: Mapped[dt.datetime | None]
+    outbox: Mapped[dict[str, Any] | None]  # the chat and replies, kept until they are sent
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
 class AuditEvent(Base):
     """Who changed what, when, through which channel, with before and after."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -19,18 +21,20 @@ from telegram import (
 from telegram import error as tg_error
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes
 from telegram.request import HTTPXRequest
 
-from bot.channels import failures, startup
+from bot.channels import failures, startup, telegram_intake
 from bot.channels.base import ChannelRegistry
-from bot.channels.common import deliver, numbered, split_text
+from bot.channels.common import numbered, split_text
 from bot.channels.failures import RecordingRequest
+from bot.channels.intake import Intake, bot_id
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.telegram_limits import BACKGROUND, SendWindow
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage, Reply
 from messaging.render import render
+from storage.intake import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -114,20 +118,23 @@ def commands() -> list[BotCommand]:
 
 
 class TelegramChannel:
-    """Polls (or takes webhook updates), hands each to the dispatcher, sends the replies."""
+    """Polls (or takes webhook updates) into the intake, answers each stored update through
+    the dispatcher, sends the replies."""
 
     name = CHANNEL
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
                  dispatcher: Dispatcher, registry: ChannelRegistry,
                  webhook: tuple[str, str] | None = None, poll_timeout: int = 30,
-                 send_attempts: int = 3, backoff: float = 0.5) -> None:
+                 send_attempts: int = 3, backoff: float = 0.5,
+                 intake: Intake | None = None) -> None:
         self.application, self.dispatcher, self.registry = application, dispatcher, registry
         self.webhook, self.poll_timeout = webhook, poll_timeout
         self.sender = Sender(CHANNEL, attempts=send_attempts, backoff=backoff,
                              waits_out_429=False)
         self.background = startup.Background(CHANNEL, transient)
-        application.add_handler(TypeHandler(Update, self.on_update))
+        self.intake = intake
+        self._poller: asyncio.Task[None] | None = None
         application.add_error_handler(self.on_error)
 
     async def start(self, receive: bool = True) -> None:
@@ -142,9 +149,13 @@ class TelegramChannel:
         if not receive:
             log.info("telegram bot ready id=%s mode=send-only", bot.id)
             return
-        if self.webhook is None and (updater := self.application.updater) is not None:
-            await startup.required(CHANNEL, "deleteWebhook", lambda: updater.start_polling(
-                timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES), transient)
+        intake = self.intake = self.intake or Intake(self.dispatcher.db, CHANNEL,
+                                                     bot_id(bot.token))
+        if self.webhook is None:
+            await startup.required(CHANNEL, "deleteWebhook", bot.delete_webhook, transient)
+            self._poller = asyncio.create_task(telegram_intake.poll(
+                bot, intake, self.poll_timeout, ALLOWED_UPDATES), name="telegram-poll")
+        intake.start(self, self.registry)
         await self.application.start()
         self.background.run("setMyCommands", lambda: bot.set_my_commands(commands()))
         if self.webhook:
@@ -154,37 +165,43 @@ class TelegramChannel:
         log.info("telegram bot ready id=%s mode=%s", bot.id, "webhook" if self.webhook else "poll")
 
     async def stop(self) -> None:
-        """Stop the background start-up calls, polling and the Application."""
+        """Stop the background start-up calls and polling, answer what is stored (up to
+        5 s), stop the Application."""
         await self.background.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self.intake is not None:
+            await self.intake.stop()
         await self.sender.later.stop()
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
 
     async def receive(self, data: dict[str, Any]) -> None:
-        """An update from the webhook: queued like a polled one (answered in order).
+        """An update from the webhook: stored before the web server answers 200.
 
-        One whose chat or user id is no Telegram id is refused (ValueError: the web server
-        answers 400): python-telegram-bot would stop fetching updates when it hashes the id.
+        One without an update id is refused (ValueError: the web server answers 400).
         """
-        update = Update.de_json(data, self.application.bot)
-        for found in (update.effective_chat, update.effective_user):
-            if found is not None and _id(found.id) is None:
-                raise ValueError("malformed update: a chat or user id that is no Telegram id")
-        await self.application.update_queue.put(update)
+        key = telegram_intake.update_id(data)
+        if key is None or self.intake is None:
+            raise ValueError("malformed update: no update id")
+        await self.intake.store([(str(key), data)])
 
-    async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer the button spinner, run the dispatcher, send the replies."""
+    def read(self, payload: dict[str, Any]) -> Update:
+        """A stored update parsed on its own; raises when it cannot be (set aside)."""
+        return telegram_intake.parse(payload, self.application.bot)
+
+    async def answer(self, update: Update, receipt: Receipt) -> tuple[str, list[Reply]] | None:
+        """Answer the button spinner, run the dispatcher: the chat and its replies."""
         query = update.callback_query
         if query is not None and _text(query.id):  # a null id would go out as no id at all
             await self._try(query.answer)
         incoming = to_incoming(update)
         if incoming is None:
-            return
-        replies = await self.dispatcher.handle(incoming)
-        await deliver(self, self.registry, incoming.chat_id, replies)
+            return None
+        return incoming.chat_id, await self.dispatcher.handle(incoming, receipt)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log PTB errors by type only (messages can carry URLs, hence the token)."""

@@ -12,15 +12,17 @@ import httpx
 
 from bot.channels import failures, startup
 from bot.channels.base import ChannelRegistry
-from bot.channels.common import deliver, numbered, split_text
+from bot.channels.common import numbered, split_text
+from bot.channels.intake import Intake
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
-from bot.channels.zalo_updates import describe, read
+from bot.channels.zalo_updates import describe, read, update_key
 from bot.web import MediaStore
 from handlers.router import Dispatcher
 from messaging.failures import Safe
 from messaging.messages import Reply
 from messaging.render import render
+from storage.intake import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +39,18 @@ def transient(error: BaseException) -> bool:
 
 
 class ZaloChannel:
-    """Receives Zalo updates one at a time (in order), answers through the dispatcher."""
+    """Stores Zalo updates in the intake, answers them one at a time (in order) through the
+    dispatcher."""
 
     name = CHANNEL
 
     def __init__(self, api: ZaloApi, dispatcher: Dispatcher, registry: ChannelRegistry,
                  media: MediaStore | None = None, webhook: tuple[str, str] | None = None,
-                 poll_timeout: int = 30) -> None:
+                 poll_timeout: int = 30, intake: Intake | None = None) -> None:
         self.api, self.dispatcher, self.registry = api, dispatcher, registry
         self.media, self.webhook, self.poll_timeout = media, webhook, poll_timeout
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
+        self.intake = intake
+        self._poller: asyncio.Task[None] | None = None
         self.background = startup.Background(CHANNEL, transient)
         self.sender = Sender(CHANNEL, attempts=4)
 
@@ -63,62 +66,71 @@ class ZaloChannel:
         log.info("zalo bot ready id=%s mode=%s", me.get("id"), mode)
         if not receive:
             return
+        intake = self.intake = self.intake or Intake(self.dispatcher.db, CHANNEL,
+                                                     str(me.get("id") or "-"))
+        intake.start(self, self.registry)
         if self.webhook:
             url, secret = self.webhook
             self.background.run("setWebhook", lambda: self.api.set_webhook(url, secret))
         else:
             self.background.run("deleteWebhook", self.api.delete_webhook)
-            self._tasks.append(asyncio.create_task(self._poll(), name="zalo-poll"))
-        self._tasks.append(asyncio.create_task(self._work(), name="zalo-work"))
+            self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop(self) -> None:
-        """Stop polling, answer what is already queued (up to 5 s), close the client."""
+        """Stop polling, answer what is stored (up to 5 s), close the client."""
         await self.background.stop()
-        await self.sender.later.stop()
-        if self._tasks and not self.webhook:
-            self._tasks[0].cancel()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.queue.join(), 5)
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        if self._poller is not None:
+            self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await self._poller
+        if self.intake is not None:
+            await self.intake.stop()
+        await self.sender.later.stop()
         await self.api.close()
 
     async def receive(self, update: dict[str, Any]) -> None:
-        """Queue an update (from the webhook or the poller); answered in arrival order."""
-        await self.queue.put(update)
+        """An update from the webhook: stored before the web server answers 200."""
+        if self.intake is None:
+            raise RuntimeError("an update before the channel started")  # 503: sent again
+        await self.intake.store([(update_key(update), update)])
 
     async def _poll(self) -> None:
+        """getUpdates has no offset (each update is handed out once): store what came."""
         while True:
             try:
-                for update in await self.api.get_updates(self.poll_timeout):
-                    await self.receive(update)
+                updates = await self.api.get_updates(self.poll_timeout)
             except (ZaloApiError, httpx.TransportError) as error:
                 log.warning("zalo poll failed error=%s", type(error).__name__)
                 await asyncio.sleep(2)
+                continue
+            await self._keep([(update_key(u), u) for u in updates])
 
-    async def _work(self) -> None:
+    async def _keep(self, updates: list[tuple[str, dict[str, Any]]]) -> None:
+        """Store what Zalo handed out (it will not hand it out again), until it is stored."""
+        assert self.intake is not None
         while True:
-            update = await self.queue.get()
             try:
-                await self.handle(update)
-            except Exception:
-                log.exception("zalo update failed %s", Safe(describe(update)))
-            finally:
-                self.queue.task_done()
+                await self.intake.store(updates)
+                return
+            except Exception as error:  # the database is unreachable: keep them, try again
+                log.error("zalo store failed count=%d error=%s", len(updates),
+                          type(error).__name__)
+                await asyncio.sleep(1)
 
-    async def handle(self, update: dict[str, Any]) -> None:
-        """Answer one update."""
+    def read(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A stored update as is: `to_incoming` reads any shape."""
+        return payload
+
+    async def answer(self, update: dict[str, Any],
+                     receipt: Receipt) -> tuple[str, list[Reply]] | None:
+        """Show 'typing…', run the dispatcher: the chat and its replies."""
         incoming = read(update)
         if isinstance(incoming, str):  # set aside, said so (never the text)
             log.info("zalo update ignored reason=%s %s", incoming, Safe(describe(update)))
-            return
+            return None
         with contextlib.suppress(ZaloApiError, httpx.TransportError):
             await self.api.send_chat_action(incoming.chat_id)
-        replies = await self.dispatcher.handle(incoming)
-        await deliver(self, self.registry, incoming.chat_id, replies)
+        return incoming.chat_id, await self.dispatcher.handle(incoming, receipt)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send a reply: text first, then the photo link (bot/channels/parts.py); raises

@@ -63,6 +63,13 @@ def to_incoming(body: Any) -> IncomingMessage | None:
     return found if isinstance(found, IncomingMessage) else None
 
 
+def update_key(body: Any) -> str:
+    """The intake's key of an update: its message id ('-' when it has none; the content
+    then tells a redelivery from another update)."""
+    key = _id(_fields(_fields(unwrap(body)).get("message")).get("message_id"), KEY_LIMIT)
+    return key or "-"
+
+
 def event_of(update: dict[str, Any]) -> str | None:
     """The update's event; read from the message when `event_name` is missing."""
     event = update.get("event_name")

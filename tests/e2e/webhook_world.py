@@ -3,7 +3,6 @@ the dispatcher gave each update, and everything logged at ERROR."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -47,9 +46,9 @@ class Recorder:
         self.dispatcher = dispatcher
         self.handled: list[tuple[IncomingMessage, list[Reply]]] = []
 
-    async def handle(self, message: IncomingMessage) -> list[Reply]:
+    async def handle(self, message: IncomingMessage, receipt: Any = None) -> list[Reply]:
         """Dispatch and remember."""
-        replies = await self.dispatcher.handle(message)
+        replies = await self.dispatcher.handle(message, receipt)
         self.handled.append((message, replies))
         return replies
 
@@ -80,9 +79,8 @@ class Hook:
         return response.status_code
 
     async def settle(self) -> None:
-        """Wait until every queued update was handled and its replies sent."""
-        queue = self.channel.application.update_queue if self.telegram else self.channel.queue
-        await asyncio.wait_for(queue.join(), WAIT)
+        """Wait until every stored update was handled and its replies sent."""
+        await self.channel.intake.settle(WAIT)
 
     def sent_since(self, start: int) -> list[Any]:
         """Sends the fake took since call number `start`."""
