@@ -16,7 +16,7 @@ from bot.channels.common import numbered, split_text
 from bot.channels.intake import Intake
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
-from bot.channels.zalo_updates import describe, read, update_key
+from bot.channels.zalo_updates import describe, read, unwrap, update_key
 from bot.web import MediaStore
 from handlers.router import Dispatcher
 from messaging.failures import Safe
@@ -92,7 +92,8 @@ class ZaloChannel:
         """An update from the webhook: stored before the web server answers 200."""
         if self.intake is None:
             raise RuntimeError("an update before the channel started")  # 503: sent again
-        await self.intake.store([(update_key(update), update)])
+        body = unwrap(update)  # bare or wrapped: one content, so a redelivery is one
+        await self.intake.store([(update_key(body), body)])
 
     async def _poll(self) -> None:
         """getUpdates has no offset (each update is handed out once): store what came."""
@@ -103,7 +104,7 @@ class ZaloChannel:
                 log.warning("zalo poll failed error=%s", type(error).__name__)
                 await asyncio.sleep(2)
                 continue
-            await self._keep([(update_key(u), u) for u in updates])
+            await self._keep([(update_key(u), u) for u in map(unwrap, updates)])
 
     async def _keep(self, updates: list[tuple[str, dict[str, Any]]]) -> None:
         """Store what Zalo handed out (it will not hand it out again), until it is stored."""
