@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from bot.channels.base import ChannelRegistry
 from bot.channels.common import deliver
+from bot.channels.startup import Background
 from messaging import stored
 from messaging.messages import Reply
 from storage import intake
@@ -198,6 +199,20 @@ class Intake:
                       why: str | None = None, only_new: bool = False) -> bool:
         async with self.db.transaction() as session:
             return await intake.finish(session, row.id, state, why, only_new)
+
+
+async def stop_receiving(background: Background, poller: asyncio.Task[None] | None,
+                         received: Intake | None, later: Background) -> None:
+    """A channel's receiving side stopped in order: start-up retries, the poller, the intake
+    (answering what is stored, up to 5 s), then optional parts still being retried."""
+    await background.stop()
+    if poller is not None:
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
+    if received is not None:
+        await received.stop()
+    await later.stop()
 
 
 def reason(error: Exception, payload: dict[str, Any]) -> str:

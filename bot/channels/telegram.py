@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -28,7 +27,7 @@ from bot.channels import failures, startup, telegram_intake
 from bot.channels.base import ChannelRegistry
 from bot.channels.common import numbered, split_text
 from bot.channels.failures import RecordingRequest
-from bot.channels.intake import Intake, bot_id
+from bot.channels.intake import Intake, bot_id, stop_receiving
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.telegram_limits import BACKGROUND, SendWindow
 from handlers.router import Dispatcher
@@ -167,14 +166,7 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Stop the background start-up calls and polling, answer what is stored (up to
         5 s), stop the Application."""
-        await self.background.stop()
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-        if self.intake is not None:
-            await self.intake.stop()
-        await self.sender.later.stop()
+        await stop_receiving(self.background, self._poller, self.intake, self.sender.later)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

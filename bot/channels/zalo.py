@@ -13,7 +13,7 @@ import httpx
 from bot.channels import failures, startup
 from bot.channels.base import ChannelRegistry
 from bot.channels.common import numbered, split_text
-from bot.channels.intake import Intake
+from bot.channels.intake import Intake, stop_receiving
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
 from bot.channels.zalo_updates import describe, read, unwrap, update_key
@@ -78,14 +78,7 @@ class ZaloChannel:
 
     async def stop(self) -> None:
         """Stop polling, answer what is stored (up to 5 s), close the client."""
-        await self.background.stop()
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-        if self.intake is not None:
-            await self.intake.stop()
-        await self.sender.later.stop()
+        await stop_receiving(self.background, self._poller, self.intake, self.sender.later)
         await self.api.close()
 
     async def receive(self, update: dict[str, Any]) -> None:
