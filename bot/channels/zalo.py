@@ -112,7 +112,7 @@ class ZaloChannel:
                 await asyncio.sleep(1)
 
     def read(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """A stored update as is: `to_incoming` reads any shape."""
+        """A stored update as is: `zalo_updates.read` reads any shape."""
         return payload
 
     async def answer(self, update: dict[str, Any],

@@ -57,12 +57,6 @@ def read(body: Any) -> IncomingMessage | str:
         update_key=f"m{key}" if key else None, private=private, user_name=_name(sender))
 
 
-def to_incoming(body: Any) -> IncomingMessage | None:
-    """A Zalo update as a neutral message; None for what the bot does not answer."""
-    found = read(body)
-    return found if isinstance(found, IncomingMessage) else None
-
-
 def update_key(body: Any) -> str:
     """The intake's key of an update: its message id ('-' when it has none; the content
     then tells a redelivery from another update)."""
