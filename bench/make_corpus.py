@@ -32,6 +32,8 @@ NAMES = {
         "B": ["Cẩm Bình", "Hồng Thượng", "Cam Phúc Nam", "Hợp Thượng"],
         "H": [
             "Phạm Thị Đéc",
+            "Bàn Thị Mai",
+            "Vũ Hồng Lượng",
             "Phạm Văn Thuyết",
             "Bùi Văn Bảo",
             "Đỗ Thị Châu",

@@ -17,7 +17,7 @@ from messaging.messages import Button, Reply
 from messaging.render import render
 from storage import conversations
 from storage.unit_tree import unit_tree
-from understanding.grammar import FALLBACK_THRESHOLD, understand
+from understanding.grammar import FALLBACK_THRESHOLD, PLACE_INTENTS, understand
 from understanding.types import Intent, Understood
 
 IntentHandler = Callable[[Context, Understood], Awaitable[list[Reply]]]
@@ -109,9 +109,11 @@ def _offer(ctx: Context, understood: Understood, offered: list[Intent], text: st
 def _label(understood: Understood, intent: Intent) -> str:
     slots = understood.slots
     household = slots.household if intent in (Intent.HOUSEHOLD_CARD, Intent.REPORT) else None
-    return render(
-        "intent_label", intent=intent.value, places=list(slots.places), household=household
-    )
+    places = list(slots.places)
+    named = slots.person or slots.household
+    if not places and intent in PLACE_INTENTS and named:
+        places = [named]  # the name read as a place
+    return render("intent_label", intent=intent.value, places=places, household=household)
 
 
 def _topic(understood: Understood) -> str:

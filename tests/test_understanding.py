@@ -60,7 +60,9 @@ def test_no_period_and_quarter_five() -> None:
         ("ngày 5 tháng 9 năm 2025", dt.date(2025, 9, 5), None),
         ("05/09/2026", dt.date(2026, 9, 5), None),
         ("tháng 11", TODAY, None),  # this month: up to today
-        ("ngày 5/12", dt.date(2025, 12, 5), None),  # no year and ahead: last year's
+        ("ngày 5/12", None, "future"),  # no year, ahead by days: the future, asked again
+        ("ngày 5/6", dt.date(2026, 6, 5), None),
+        ("tháng 12", None, "future"),
         ("tháng 13", None, "impossible"),
         ("ngày 31/2", None, "impossible"),
         ("ngày 5/9/2027", None, "future"),

@@ -16,25 +16,28 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
     Intent.GREETING: (
         (r"^(?:xin )?chao(?: anh| chi| em| ban| bot| ca nha| moi nguoi| buoi sang)?$", 4),
         (
-            r"^(?:alo|a lo|lo|hello|hi|hey|helo|good morning|morning"
-            r"|chao buoi (?:sang|chieu|toi))$",
+            r"^(?:alo|a lo|lo|hello|hi|hey|helo|he lo|hi there|good morning|morning|good afternoon"
+            r"|chao buoi (?:sang|chieu|toi)|chao ca nha|tam biet|bye|goodbye|hen gap lai)$",
             4,
         ),
-        (r"^(?:xin )?chao\b|^(?:alo|hello|hi|hey)\b", 2),
+        (r"^(?:xin )?chao\b|^(?:alo|hello|hi|hey|he lo)\b", 2),
     ),
     Intent.THANKS: (
         (
             r"^(?:cam on|thank you|ok|oke|okie|okay|ok roi|duoc roi|duoc|vang|u|uh|um|da|tot"
             r"|tot qua|hay qua|tuyet|good|great|nice|cool|ro roi|ro|hieu|hieu roi|da ro|noted"
             r"|got it"
-            r"|cam on nhieu|cam on ban|cam on bot|thanks a lot|many thanks|ty)$",
+            r"|cam on nhieu|cam on ban|cam on bot|thanks a lot|many thanks|ty"
+            r"|ok luon|ok nhe|ok thoi"
+            r"|da vang|vang a|u roi|nhat tri|dong y|chuan|chuan roi|tuyet voi|hay|tot lam)$",
             4,
         ),
         (r"\bcam on\b|\bthank you\b", 3),
     ),
     Intent.HELP: (
         (
-            r"\b(?:huong dan|tro giup|giup do|help|menu|chi dan|cach dung|cach su dung)\b"
+            r"\b(?:huong dan|tro giup|giup do|help|menu|chi dan|cach dung|cach su dung|lenh"
+            r"|cac lenh|commands|su dung)\b"
             r"|^(?:giup|chi|chi giup|huong dan) (?:toi|em|minh|voi|cach)\b",
             3,
         ),
@@ -42,6 +45,11 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
         (r"\blam (?:sao|the nao|nhu the nao)\b", 1),
         (r"\b(?:bot|ban) (?:lam duoc|biet lam|lam) (?:gi|nhung gi)\b|\bwhat can you\b", 3),
         (r"\b(?:dung|su dung) (?:the nao|sao|nhu the nao)\b|\bcach bao cao\b", 3),
+        (
+            r"\b(?:go|nhap|viet|bao|nhan) (?:the nao|sao|ra sao|kieu gi|nhu nao|nhu the nao)\b"
+            r"|\bkieu gi\b|\bphai lam gi\b|\bbat dau (?:tu dau|the nao)\b",
+            3,
+        ),
     ),
     Intent.UNIT_STATUS: (
         (
@@ -111,7 +119,9 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
     ),
     Intent.COMPLETENESS: (
         (
-            r"\bchua (?:bao cao|nop|gui)\b|\b(?:da|co) bao cao chua\b|\bnot (?:yet )?reported\b"
+            r"\bchua (?:bao cao|nop|gui|bao|co bao cao|cap nhat)\b|\b(?:da|co) bao cao chua\b"
+            r"|\b(?:no|thieu|nop thieu|con no|con thieu) bao cao\b|\bkhong (?:co )?bao cao\b"
+            r"|\b(?:ve|nop|gui|bao cao) (?:du|het|day du)\b|\bnot (?:yet )?reported\b"
             r"|\bhaven t reported\b|\bmissing reports?\b|\bno reports?\b",
             4,
         ),
@@ -124,15 +134,19 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
     Intent.DIGEST: (
         (
             r"^(?:xem |xuat |gui |cho xem |lay )?(?:bao cao|ban tin|tong ket|so ket|tom tat"
-            r"|summary|report|digest)\b",
+            r"|summary|report|digest)\b(?! (?:nao|so|cua ho|\d|moi|bi|sai|nham|chua|cho|dang))",
             2,
         ),
-        (r"\btong ket\b|\bso ket\b|\bban tin\b|\bdigest\b|\bsummary\b|\breport for\b"
-         r"|\b(?:bao cao|ban) tong hop\b", 2),
+        (
+            r"\btong ket\b|\bso ket\b|\bban tin\b|\bdigest\b|\bsummary\b|\breport for\b"
+            r"|\b(?:bao cao|ban) tong hop\b",
+            2,
+        ),
     ),
     Intent.PENDING: (
         (
-            r"\b(?:cho|can|dang doi|doi|chua) (?:duyet|xac nhan|phe duyet)\b|\bpending\b"
+            r"\b(?:cho|can|dang doi|doi|chua|dang cho)(?: duoc)?(?: toi| em| minh| anh| chi)?"
+            r" (?:duyet|xac nhan|phe duyet|xu ly|xem xet)\b|\bpending\b|\bapproval\b|\bto review\b"
             r"|\bawaiting\b|\bto (?:approve|confirm)\b",
             4,
         ),
@@ -149,15 +163,27 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             r"|\bcorrect (?:the )?report\b",
             8,
         ),
-        (r"\b(?:bao|ghi|nhap) (?:nham|sai)\b|\b(?:bi|da) nham\b|\bnham roi\b"
-         r"|\bwrong report\b", 8),
+        (
+            r"\b(?:bao|ghi|nhap) (?:nham|sai)\b|\b(?:bi|da) nham\b|\bnham roi\b"
+            r"|\bwrong report\b",
+            8,
+        ),
+        (
+            r"\b(?:dieu chinh|dinh chinh|chinh sua|sua lai|sua doi|nhap lai|bao lai)\b"
+            r"|\bsai (?:ngay|ten|thang|nam|loai|so|thong tin|ho)\b|\b(?:bi|da|ghi) sai\b"
+            r"|\b(?:edit|fix|amend) (?:the |my )?report\b|\bsua\b",
+            6,
+        ),
     ),
     Intent.REVOKE: (
         (
-            r"\b(?:huy|bo|rut lai) (?:viec )?(?:xac nhan|dong y|phe duyet)\b"
-            r"|\brevoke\b|\bunconfirm\b",
+            r"\b(?:huy|bo|rut lai|rut|thu hoi|hoan tac|go bo|lay lai)(?: viec| lai)?"
+            r" (?:xac nhan|dong y|phe duyet|duyet)\b"
+            r"|\brevoke\b|\bunconfirm\b|\b(?:undo|cancel|withdraw) (?:the |my )?"
+            r"(?:approval|confirmation)\b",
             10,
         ),
+        (r"\bthu hoi\b|\bda duyet nham\b|\bxac nhan nham\b|\bduyet nham\b", 9),
     ),
 }
 COMPILED = {intent: tuple((re.compile(p), w) for p, w in cues) for intent, cues in CUES.items()}
@@ -170,7 +196,7 @@ QUESTION = re.compile(
 WORD = re.compile(r"[a-z]+")
 NAME_WORDS = frozenset(
     {"cam", "to", "binh", "son", "lo", "truc", "nam", "do", "thi", "van",
-     "huy", "hoan", "lai", "chinh"}
+     "huy", "hoan", "lai", "chinh", "dieu", "thu", "hoi"}
 )  # in place and people's names
 GRAMMAR_WORDS = frozenset(
     word

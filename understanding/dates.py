@@ -2,8 +2,9 @@
 
 An impossible date ('tháng 13', 'ngày 31/2') or one in the future is flagged as a
 `date_problem` and its words are still taken out of the sentence: they are never part of
-a household's name. A date without a year that would lie ahead is read as last year's
-(as domain.dates does); with an explicit year ahead it is a future date.
+a household's name. A date without a year that lies ahead by more than half a year is
+read as last year's ('tháng 12' typed in January); nearer ahead ('30/11' on 22/11), or
+with an explicit year ahead, it is a future date, asked again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SINCE = frozenset({"tu", "ke tu", "since", "from"})
 FULL = re.compile(PREFIX + r"(?:ngay\s+)?\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
 DAY_MONTH = re.compile(PREFIX + r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b")
 MONTH = re.compile(PREFIX + r"\bthang\s+(\d{1,3})(?:(?:\s+nam\s+|\s*/\s*|\s+)(\d{4}))?\b")
+AHEAD_IS_LAST_YEAR = 183  # days: a date without a year nearer ahead is a future one
 RELATIVE_FUTURE = re.compile(r"\b(?:ngay mai|thang sau|tuan sau|nam sau|sap toi)\b")
 
 
@@ -68,7 +70,8 @@ def _checked(
     if found > today and not year_text:
         if whole_month and (year, month) == (today.year, today.month):
             return FoundDate(today, None, span)
-        found = _last_year(found)
+        if (found - today).days > AHEAD_IS_LAST_YEAR:
+            found = _last_year(found)  # 'tháng 12' typed in January: last December
     if found > today:
         if whole_month and (found.year, found.month) == (today.year, today.month):
             return FoundDate(today, None, span)

@@ -16,8 +16,9 @@ from domain.names import fold
 from understanding import cues, slots
 from understanding.changes import corrected, find_change
 from understanding.dates import find_date
+from understanding.names import find_household, residual
 from understanding.periods import find_period
-from understanding.places import find_household, find_places, residual
+from understanding.places import bare_pair, find_places
 from understanding.references import find_report_number
 from understanding.spelling import spelled
 from understanding.text import Text, tokens
@@ -85,6 +86,10 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
             used.update(range(span[0], span[1] + 1))
     folded = " ".join(w for i, w in enumerate(text.words) if i not in used or _in(change, i))
     places, level, own = find_places(text, cues.GRAMMAR_WORDS, used, known)
+    if not places:
+        places = bare_pair(text, cues.GRAMMAR_WORDS, used, known)
+        for _, _, (first, last) in places:
+            used.update(range(first, last + 1))
     title, household, household_span = find_household(text, cues.GRAMMAR_WORDS, used)
     if household_span:
         used.update(range(household_span[0], household_span[1] + 1))
@@ -132,19 +137,24 @@ def evidence(reading: Reading) -> dict[Intent, float]:
         bonus[Intent.UNIT_STATUS] = 0.5 if cues.scores(cues.core(words)) else 1.5
     if found.level and found.order:
         bonus[Intent.RANKING] = 2.0
-    if len(found.places) >= 2:
-        bonus[Intent.COMPARISON] = 3.0
+    if len(found.places) >= 2:  # 'X và Y thôn nào chậm hơn': two named, so a comparison
+        bonus[Intent.COMPARISON] = 3.0 + bonus.get(Intent.RANKING, 0.0)
     if found.period:
         bonus[Intent.UNIT_STATUS] = bonus.get(Intent.UNIT_STATUS, 0.0) + 1.0
         folded = reading.text.folded
         asks_who = re.search(r"\bco ho nao\b", folded) and found.change  # 'có hộ nào thoát'
-        bonus[Intent.CHANGES] = 3.0 if asks_who else 1.5 if re.search(r"\bco (?:ho|gi)\b", folded) \
-            else 0.0
+        bonus[Intent.CHANGES] = (
+            3.0 if asks_who else 1.5 if re.search(r"\bco (?:ho|gi)\b", folded) else 0.0
+        )
         if re.search(r"\b(?:bao cao|report)\b", reading.text.folded):
             bonus[Intent.DIGEST] = 2.0
     if found.person and not found.places and not found.household and not found.change:
-        bonus[Intent.UNIT_STATUS] = bonus.get(Intent.UNIT_STATUS, 0.0) + 1.0
+        # a name no unit bears ('hế lô', 'Hạc Sơm'): a weak hint of a place, or a household
+        bonus[Intent.UNIT_STATUS] = bonus.get(Intent.UNIT_STATUS, 0.0) + 0.25
         bonus[Intent.HOUSEHOLD_CARD] = bonus.get(Intent.HOUSEHOLD_CARD, 0.0) + 0.5
+    if found.change and not named and re.search(r"\bco ho nao\b", reading.text.folded):
+        bonus[Intent.CHANGES] = max(bonus.get(Intent.CHANGES, 0.0), 3.0)  # 'có hộ nào thoát'
+
     return {intent: value for intent, value in bonus.items() if value}
 
 

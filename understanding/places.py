@@ -1,5 +1,5 @@
-"""Names in a message, as typed: places ('Thôn Chợ'), households ('hộ bà Phạm Thị Đéc'),
-persons ('Đỗ Thị Nga phụ trách thôn nào').
+"""Places in a message, as typed ('Thôn Chợ', 'so sánh Chợ với Tô'); households and
+persons are read by understanding.names ('hộ bà Phạm Thị Đéc', 'Đỗ Thị Nga phụ trách').
 
 A place is a unit word (thôn, xã, phường, bản, tổ dân phố...) and the name words after
 it. Name words stop at a word of the grammar ('và', 'có', 'quý'...) unless it is typed
@@ -11,26 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Container
 
-from domain.names import UNIT_PREFIXES
-from understanding.cues import BIGRAMS
-from understanding.text import PARTICLES, Text, words
+from domain.names import UNIT_PREFIXES, fold
+from understanding.names import (
+    MAX_NAME_WORDS,
+    MIDDLE,
+    OWN,
+    TITLES,
+    known_run,
+    name_run,
+)
+from understanding.text import Text
 
 PREFIXES = sorted((tuple(p.split()) for p in UNIT_PREFIXES), key=len, reverse=True)
 LEVEL_OF = {tuple(p.split()): level for p, (level, _) in UNIT_PREFIXES.items()}
 ENGLISH_PREFIXES = {"village": "village", "commune": "commune", "ward": "commune"}
-OWN = frozenset({"minh", "toi", "nay", "em", "ta", "nha"})
-TITLES = frozenset({"ong", "ba", "mr", "mrs", "ms"})
-HOUSEHOLD_WORDS = frozenset({"ho", "nha", "gia dinh", "household", "family"})
-MAX_NAME_WORDS = 4
-
-
-def capitalised(text: Text, index: int) -> bool:
-    """True when token `index` was typed with a capital in a message that has lower case."""
-    original = text.original
-    if original == original.upper() or original == original.lower():
-        return False
-    word = original[text.tokens[index].start : text.tokens[index].end]
-    return word[:1].isupper()
+KIND_OF = {tuple(p.split()): kind for p, (_, kind) in UNIT_PREFIXES.items()}
+AND = frozenset({"va", "voi", "hay", "and", "or", "vs", "versus", "hoac"})
 
 
 def prefix_at(words: list[str], index: int) -> tuple[int, str] | None:
@@ -43,76 +39,6 @@ def prefix_at(words: list[str], index: int) -> tuple[int, str] | None:
     return None
 
 
-HARD_STOPS = words(
-    "nao which nay co con la va voi the sao gi ai da chua khong may ra den o"
-    " cua nhu duoc dat cham nhat tot hon kem chi quy nam thang ngay tu trong ty ti so phu"
-    " in of and or vs with is how has have"
-)
-# name syllables that are also grammar words: a stop only before these words
-NAME_SYLLABLES = {
-    "bao": {"nhieu", "cao", "nhiu", "nham", "sai"},
-    "tien": {"do"},
-    "tai": {"ngheo"},
-    "thanh": {"ho", "can"},
-    "hoa": set(),
-    "tam": set(),
-    "hung": set(),
-    "phuc": set(),
-    "cho": {"duyet", "xac", "xem"},
-    "minh": set(),
-    "toi": set(),
-    "tot": {"nhat", "hon", "qua"},
-    "moi": {"ngheo", "thoat"},
-    "ha": set(),
-    "le": set(),
-    "can": {"ngheo", "duyet", "xac", "giup", "bo"},
-    "hai": {"ho"},
-    "nhat": set(),
-    "hong": set(),
-    "xuan": set(),
-    "son": set(),
-    "dat": {"chi"},
-    "tan": set(),
-}
-YEAR_WORDS = frozenset({"nay", "ngoai", "truoc", "qua", "roi", "hien", "sau", "toi"})
-
-
-def name_run(
-    text: Text,
-    start: int,
-    grammar: frozenset[str],
-    used: set[int],
-    first_free: bool = False,
-    limit: int = MAX_NAME_WORDS,
-) -> int:
-    """Index one past the last name word from `start`.
-
-    After a unit word the first word is a name unless it is a hard stop ('Thôn Chợ':
-    'chợ' is a grammar word elsewhere, 'chờ duyệt'); 'nam' is a name word unless a year
-    or 'nay'/'ngoái' follows ('Cam Phúc Nam' but 'năm nay').
-    """
-    words = text.words
-    end = start
-    while end < len(words) and end - start < limit and end not in used:
-        word = words[end]
-        free = first_free and end == start and word not in HARD_STOPS | PARTICLES
-        free = free and f"{word} {words[end + 1] if end + 1 < len(words) else ''}" not in BIGRAMS
-        stop = (word in grammar or word in PARTICLES or word in HARD_STOPS) and not free
-        if word in NAME_SYLLABLES and (end > start or first_free or word not in HARD_STOPS):
-            stop = (words[end + 1] if end + 1 < len(words) else "") in NAME_SYLLABLES[word]
-        if word == "nam" and end > start:
-            following = words[end + 1] if end + 1 < len(words) else ""
-            stop = following.isdigit() or following in YEAR_WORDS
-        if stop and capitalised(text, end) and (end > start or _capital_next(text, end)):
-            stop = False
-        if word.isdigit() and (end == start or len(word) > 2):
-            break
-        if stop and not word.isdigit():
-            break
-        end += 1
-    return end
-
-
 NOT_UNIT = {
     ("ban", "tin"),
     ("tinh", "hinh"),
@@ -123,23 +49,28 @@ NOT_UNIT = {
 }
 
 
-def _is_unit_word(words: list[str], index: int) -> bool:
-    """'trưởng thôn', 'tình hình', 'quản lý' hold a unit word that names no unit."""
+def _is_unit_word(
+    text: Text, index: int, length: int, used: set[int], known: Container[str]
+) -> bool:
+    """'trưởng thôn', 'tình hình', 'quản lý' hold a unit word that names no unit; neither
+    does a surname that folds to one ('hộ Bàn Văn Tuấn', 'Đỗ Thị Phượng'): typed with other
+    diacritics than the unit word, before a middle name, or after 'hộ'/'ông'/'bà' or a
+    middle name unless a known unit's name follows ('hộ thôn Chợ')."""
+    words = text.words
     if index > 0 and words[index - 1] == "truong" and words[index] in ("thon", "ban", "ap"):
         return False
-    return tuple(words[index : index + 2]) not in NOT_UNIT
-
-
-def _capital_next(text: Text, index: int) -> bool:
-    return index + 1 < len(text.tokens) and capitalised(text, index + 1)
-
-
-def known_run(words: list[str], start: int, used: set[int], known: Container[str]) -> int:
-    """Index one past the longest known unit name starting at `start` (or `start`)."""
-    for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
-        if not used.intersection(range(start, end)) and " ".join(words[start:end]) in known:
-            return end
-    return start
+    if tuple(words[index : index + 2]) in NOT_UNIT:
+        return False
+    typed = text.typed(index, index + length - 1).lower()
+    if typed != fold(typed) and typed != KIND_OF.get(tuple(words[index : index + length])):
+        return False  # 'Bàn' is a surname, 'bản' a unit word
+    after = words[index + length] if index + length < len(words) else ""
+    if after in MIDDLE:
+        return False
+    before = words[index - 1] if index > 0 else ""
+    if before in MIDDLE | TITLES | {"ho", "nha"}:
+        return known_run(words, index + length, used, known) > index + length
+    return True
 
 
 def find_places(
@@ -158,7 +89,7 @@ def find_places(
     index = 0
     while index < len(words):
         found = prefix_at(words, index) if index not in used else None
-        if found is None or not _is_unit_word(words, index):
+        if found is None or not _is_unit_word(text, index, found[0], used, known):
             index += 1
             continue
         length, level = found
@@ -174,51 +105,68 @@ def find_places(
             own = True
         used.update(range(index, max(end, index + length)))
         index = max(end, index + length)
+        if places and places[-1][2][1] == index - 1:
+            index = _second(text, grammar, used, known, places, level, index)
     return places, bare_level, own
 
 
-def find_household(
-    text: Text, grammar: frozenset[str], used: set[int]
-) -> tuple[str | None, str | None, tuple[int, int] | None]:
-    """('Bà', 'Phạm Thị Đéc', span) after 'hộ', 'nhà', 'ông', 'bà'; (None, None, None)."""
+def _second(
+    text: Text,
+    grammar: frozenset[str],
+    used: set[int],
+    known: Container[str],
+    places: list[tuple[str, str, tuple[int, int]]],
+    level: str,
+    index: int,
+) -> int:
+    """'Thôn Chợ và Tô', 'Chợ với Thôn Tô': a second name after 'và'/'với'/'vs' is a place
+    of the same level (its unit word left out); returns where to go on reading."""
+    words = text.words
+    start = index + 1
+    if index >= len(words) or words[index] not in AND or start >= len(words):
+        return index
+    if start in used or prefix_at(words, start) is not None:
+        return index
+    end = known_run(words, start, used, known)
+    if end == start:
+        end = name_run(text, start, grammar, used, first_free=True)
+    if end > start:
+        places.append((text.typed(start, end - 1), level, (start, end - 1)))
+        used.update(range(index, end))
+        return end
+    return index
+
+
+def bare_pair(
+    text: Text, grammar: frozenset[str], used: set[int], known: Container[str]
+) -> list[tuple[str, str, tuple[int, int]]]:
+    """'so sánh Chợ với Tô': two names without a unit word joined by 'và'/'với', one of
+    them a known unit's; [] when there is no such pair."""
     words = text.words
     for index, word in enumerate(words):
-        pair = " ".join(words[index : index + 2])
-        if index in used or (word not in HOUSEHOLD_WORDS | TITLES and pair != "gia dinh"):
+        if word not in AND or index in used or index == 0:
             continue
-        start = index + 2 if pair == "gia dinh" else index + 1
-        title = None
-        if start < len(words) and words[start] in ("ong", "ba"):
-            title, start = words[start], start + 1
-        elif word in TITLES:
-            title = word
-        end = name_run(text, start, grammar, used, title is not None, limit=len(words))
-        if end > start:
-            typed_title = {"ong": "Ông", "ba": "Bà", "mr": "Ông", "mrs": "Bà", "ms": "Bà"}.get(
-                title or ""
-            )
-            return typed_title, text.typed(start, end - 1), (index, end - 1)
-    return None, None, None
-
-
-def residual(
-    text: Text, grammar: frozenset[str], used: set[int], known: Container[str] = ()
-) -> tuple[str, tuple[int, int]]:
-    """The longest run of words the grammar does not know: a name typed without unit word.
-
-    A known unit name of two words or more counts as one run ('Hồng Thượng').
-    """
-    best: tuple[int, int] | None = None
-    index = 0
-    while index < len(text.words):
-        end = known_run(text.words, index, used, known)
-        if end < index + 2:
-            end = name_run(text, index, grammar, used)
-        if end == index + 1 and (text.words[index] in OWN or text.words[index] in grammar):
-            end = index  # 'của mình', 'tỷ lệ': one word of the grammar is no name
-        if end > index and (best is None or end - index > best[1] - best[0] + 1):
-            best = (index, end - 1)
-        index = max(end, index + 1)
-    if best is None:
-        return "", (-1, -1)
-    return text.typed(*best), best
+        first = next(
+            (
+                s
+                for s in range(max(0, index - MAX_NAME_WORDS), index)
+                if not used.intersection(range(s, index))
+                and (
+                    known_run(words, s, used, known) == index
+                    or name_run(text, s, grammar, used) == index
+                )
+            ),
+            None,
+        )
+        end = known_run(words, index + 1, used, known)
+        if end == index + 1:
+            end = name_run(text, index + 1, grammar, used)
+        if first is None or end == index + 1:
+            continue
+        names = (" ".join(words[first:index]), " ".join(words[index + 1 : end]))
+        if any(name in known for name in names):
+            return [
+                (text.typed(first, index - 1), "", (first, index - 1)),
+                (text.typed(index + 1, end - 1), "", (index + 1, end - 1)),
+            ]
+    return []
