@@ -134,7 +134,8 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
     Intent.DIGEST: (
         (
             r"^(?:xem |xuat |gui |cho xem |lay )?(?:bao cao|ban tin|tong ket|so ket|tom tat"
-            r"|summary|report|digest)\b(?! (?:nao|so|cua ho|\d|moi|bi|sai|nham|chua|cho|dang))",
+            r"|summary|report|digest)\b"
+            r"(?! (?:nao|so|cua ho|\d{1,3}\b(?! thang)|moi|bi|sai|nham|chua|cho|dang))",
             2,
         ),
         (
@@ -174,6 +175,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             r"|\b(?:edit|fix|amend) (?:the |my )?report\b|\bsua\b",
             6,
         ),
+        (r"\b(?:sai|nham)\b", 3),
     ),
     Intent.REVOKE: (
         (

@@ -131,14 +131,19 @@ def evidence(reading: Reading) -> dict[Intent, float]:
         bonus[Intent.REPORT] = 5.0
     if found.change and not named and words[:1] in (["ho"], ["cac"], ["nhung"]):
         bonus[Intent.HOUSEHOLD_LIST] = 2.0
+    if found.person and not found.places and found.change and reading.question:
+        bonus[Intent.HOUSEHOLD_CARD] = 3.0  # 'Phạm Thị Đéc thoát nghèo chưa'
     if found.household and (reading.question or not found.change):
         bonus[Intent.HOUSEHOLD_CARD] = 3.5 if not found.places else 1.0
     if found.places:
         bonus[Intent.UNIT_STATUS] = 0.5 if cues.scores(cues.core(words)) else 1.5
     if found.level and found.order:
         bonus[Intent.RANKING] = 2.0
-    if len(found.places) >= 2:  # 'X và Y thôn nào chậm hơn': two named, so a comparison
-        bonus[Intent.COMPARISON] = 3.0 + bonus.get(Intent.RANKING, 0.0)
+    if len(found.places) >= 2:  # 'X và Y thôn nào chậm hơn', 'X với Y thì sao': a comparison
+        cued = cues.scores(cues.core(words))
+        bonus[Intent.COMPARISON] = (
+            3.0 + bonus.get(Intent.RANKING, 0.0) + cued.get(Intent.UNIT_STATUS, 0.0)
+        )
     if found.period:
         bonus[Intent.UNIT_STATUS] = bonus.get(Intent.UNIT_STATUS, 0.0) + 1.0
         folded = reading.text.folded

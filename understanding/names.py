@@ -163,7 +163,8 @@ def residual(
         end = known_run(text.words, index, used, known)
         if end < index + 2:
             end = name_run(text, index, grammar, used, person=True)
-        if end == index + 1 and (text.words[index] in OWN or text.words[index] in grammar):
+        word = text.words[index]
+        if end == index + 1 and (word in OWN or word in grammar or word in MIDDLE):
             end = index  # 'của mình', 'tỷ lệ': one word of the grammar is no name
         if end > index and (best is None or end - index > best[1] - best[0] + 1):
             best = (index, end - 1)

@@ -68,7 +68,8 @@ RULES: tuple[tuple[str, Build], ...] = (
     (r"\b(?:nam (?:nay|hien tai)|this year)\b", _relative(PeriodKind.YEAR, 0)),
     (r"\b(?:nam (?:ngoai|truoc|roi|qua)|last year)\b", _relative(PeriodKind.YEAR, 1)),
     (r"\btong ket(?: ca)?(?: nam)?(?: nay)?" + YEAR + "?", _year_of),
-    (r"\b(?:ca nam|nam|year)\s+((?:19|20)\d\d)\b", _year_of),
+    (r"\b(?:ca nam|nam|year|for|in|of|cua|trong)\s+((?:19|20)\d\d)\b", _year_of),
+    (r"\b(?:bao cao|ban tin|digest|report|summary)\s+((?:19|20)\d\d)\b", _year_of),
     (r"\bthang\s+(\d{1,2})(?:\s*/\s*|\s+nam\s+|\s+)((?:19|20)\d\d)\b", _month),
     (r"\bthang\s+(\d{1,2})/((?:19|20)\d\d)\b", _month),
 )

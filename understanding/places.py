@@ -103,6 +103,8 @@ def find_places(
             bare_level = bare_level or level
         else:
             own = True
+            if after in OWN:  # 'xã mình': 'mình' is no name left over
+                end = index + length + 1
         used.update(range(index, max(end, index + length)))
         index = max(end, index + length)
         if places and places[-1][2][1] == index - 1:

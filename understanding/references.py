@@ -6,7 +6,8 @@ import re
 
 from understanding.text import Text, token_range
 
-NUMBER = re.compile(r"\b(?:(?:bao cao|bc|report)(?: so)?|so|#) ?(\d{1,9})\b")
+# a number before 'tháng' is a period's ('báo cáo 6 tháng đầu năm'), not a report's
+NUMBER = re.compile(r"\b(?:(?:bao cao|bc|report)(?: so)?|so|#) ?(\d{1,9})\b(?! thang)")
 
 
 def find_report_number(text: Text) -> tuple[int | None, tuple[int, int] | None]:

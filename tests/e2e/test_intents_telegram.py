@@ -19,9 +19,9 @@ async def test_intents_over_telegram(make_world: WorldFactory, demo_db: Database
         await driver.say(leader, "Hồng Thượng thế nào?")
         await driver.expect(leader, "Xã Hồng Thượng không thuộc phạm vi anh/chị phụ trách.")
         await driver.say(leader, "Phạm Thị Đéc")
-        await driver.expect(leader, "Bot hiểu anh/chị hỏi về Phạm Thị Đéc")
+        await driver.expect(leader, "Bot hiểu anh/chị nói về hộ Phạm Thị Đéc")
         offered = [label for label, _ in buttons(world.fake.sent(leader.chat)[-1])]
-        assert offered == ["Tình hình Phạm Thị Đéc", "Thông tin hộ Phạm Thị Đéc"]
+        assert offered == ["Thông tin hộ Phạm Thị Đéc", "Tình hình Phạm Thị Đéc"]
         await driver.press(leader, "Thông tin hộ")
         await driver.expect(leader, "Phạm Thị Đéc – Thôn Chợ, Xã Cẩm Bình")
         await driver.say(leader, "thon cho sao roi a")
