@@ -13,7 +13,7 @@ from domain.names import sort_key
 from domain.periods import Period
 from domain.statuses import ChangeKind, ReportState, Status
 from services.access import scope_of
-from services.counts import statuses
+from services.counts import as_of, statuses
 from services.progress import UnitProgress, unit_progress
 from storage.idlists import among
 from storage.models import ExitRegistration, Household, StatusChange, User
@@ -50,6 +50,7 @@ class HouseholdList:
     since: dt.date | None
     until: dt.date
     counted: int | None = None  # the progress engine's count (current lists)
+    past: bool = False  # a current list of a past period: statuses at its end (`until`)
     known: int = 0  # households the bot has by name in the unit (0: the plan gave figures only)
     items: list[Listed] = field(default_factory=list)
 
@@ -92,9 +93,10 @@ async def household_list(
     scope = await scope_of(session, user)
     villages = [v for v in tree.under(unit.id, "village") if scope.covers(v)]
     asked = statuses(status)
-    progress = await unit_progress(session, unit, today, names=False)
+    end = as_of(period, today) if kind == "current" else today  # a past period: its end
+    progress = await unit_progress(session, unit, end, names=False)
     year = progress.year if progress else None
-    found = HouseholdList(tree.full_name(unit), kind, asked, year, None, today)
+    found = HouseholdList(tree.full_name(unit), kind, asked, year, None, end, past=end < today)
     if kind in ("exited", "fell_back"):
         found.since, found.until = window(period, today)
         found.items = await _changed(session, villages, kind, asked, found.since, found.until)
@@ -102,7 +104,7 @@ async def household_list(
         found.items = await _registered(session, villages, asked, year)
     elif kind == "current":
         found.counted = _counted(progress, asked)
-        found.items = await _current(session, villages, asked)
+        found.items = await _current(session, villages, asked, end, today)
     found.known = await session.scalar(
         select(func.count()).select_from(Household).where(among(Household.village_id, villages))
     ) or 0
@@ -124,13 +126,37 @@ def _counted(progress: UnitProgress | None, asked: tuple[Status, ...]) -> int | 
 
 
 async def _current(
-    session: AsyncSession, villages: list[int], asked: tuple[Status, ...]
+    session: AsyncSession, villages: list[int], asked: tuple[Status, ...], end: dt.date,
+    today: dt.date,
 ) -> list[Listed]:
-    query = select(Household).where(
-        among(Household.village_id, villages), Household.status.in_([s.value for s in asked]),
-        Household.listed.is_(True),
+    """The households in the statuses asked today, or at `end` when it is past."""
+    wanted = {s.value for s in asked}
+    query = select(Household).where(among(Household.village_id, villages),
+                                     Household.listed.is_(True))
+    if end >= today:
+        query = query.where(Household.status.in_(wanted))
+        return [Listed(h, "") for h in (await session.scalars(query)).all()]
+    households = (await session.scalars(query)).all()
+    at_end = await _statuses_at(session, villages, end)
+    return [Listed(h, "") for h in households if at_end.get(h.id, h.status) in wanted]
+
+
+async def _statuses_at(session: AsyncSession, villages: list[int], end: dt.date) -> dict[int, str]:
+    """Each household's status at the end of `end` from its confirmed changes: the last one
+    dated by then, else the status the first later one started from (none: today's)."""
+    query = (
+        select(StatusChange)
+        .where(among(StatusChange.village_id, villages),
+               StatusChange.state == ReportState.CONFIRMED.value)
+        .order_by(StatusChange.happened_on, StatusChange.id)
     )
-    return [Listed(h, "") for h in (await session.scalars(query)).all()]
+    found: dict[int, str] = {}
+    for change in (await session.scalars(query)).all():
+        if change.happened_on <= end:
+            found[change.household_id] = change.to_status
+        else:
+            found.setdefault(change.household_id, change.from_status)
+    return found
 
 
 async def _registered(

@@ -82,3 +82,16 @@ async def test_a_plan_of_figures_only_says_it_has_no_names(demo_db: Database,
                           "đã nhập không có danh sách hộ nên bot chưa có tên hộ nào.")
     await admin.say("hộ nào sắp thoát ở Hồng Thượng")
     assert "0 hộ" not in admin.text and "chưa có tên hộ nào" in admin.text
+
+
+async def test_a_past_period_lists_the_statuses_at_its_end(demo_db: Database,
+                                                          clock: FixedClock) -> None:
+    await some_changes(demo_db)  # Đéc out 20/08/2024 and back 02/11/2024; Thuyết out 05/09
+    head = await chat_as(demo_db, clock, HEAD)
+    await head.say("những hộ nào chưa thoát nghèo quý 3/2024")
+    first, names = head.text.splitlines()[:2]
+    assert "đến 30/09/2024" in first and "hiện nay" not in first
+    assert "Đéc" not in names and "Thuyết" not in names  # out of poverty at the quarter's end
+    assert "ông Phạm Hùng Vinh" in names
+    await head.say("những hộ nào chưa thoát nghèo")
+    assert "bà Phạm Thị Đéc" in head.text  # poor again today
