@@ -25,7 +25,9 @@ async def unit_reply(ctx: Context, unit_id: int, as_of: dt.date | None = None) -
         progress.waiting = []  # a group has members outside the role's scope: no names there
     template = "village_progress" if progress.unit.level == "village" else "unit_progress"
     attention = needs_attention(progress.villages)
-    return ctx.reply(template, p=progress, attention=attention, group=group, group_safe=group)
+    past = as_of is not None and as_of < ctx.today  # a past period: 'Đến 30/09/2024', not now
+    return ctx.reply(template, p=progress, attention=attention, group=group, group_safe=group,
+                     past=past)
 
 
 async def household_answer(ctx: Context, name: str) -> list[Reply]:

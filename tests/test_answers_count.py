@@ -106,3 +106,11 @@ async def test_counts_stay_in_a_group_and_say_when_a_plan_is_silent(
     await leader.say("đầu năm xã có bao nhiêu hộ nghèo và cận nghèo")
     assert leader.text == ("Xã Cẩm Bình, Huyện Cẩm Thủy – đầu năm 2024: 67 hộ nghèo, "
                            "57 hộ cận nghèo.")
+
+
+async def test_a_past_period_status_is_dated_at_its_end(demo_db: Database,
+                                                       clock: FixedClock) -> None:
+    leader = await chat_as(demo_db, clock, "Đỗ Văn Liên")
+    await leader.say("Cẩm Bình quý 3 năm 2024 thế nào")
+    assert "Đến 30/09/2024 (đã xác nhận): 67 hộ nghèo" in leader.text
+    assert "Hiện nay" not in leader.text  # the figures are the quarter's end, not today's
