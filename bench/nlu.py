@@ -4,6 +4,7 @@
 .venv/bin/python -m bench.nlu train      # the part the grammar was written against
 .venv/bin/python -m bench.nlu test --no-names   # without the unit tree's names
 .venv/bin/python -m bench.nlu understanding/data/fresh.tsv   # any file in the same format
+.venv/bin/python -m bench.nlu understanding/data/fresh2.tsv  # the second blind set
 """
 
 from __future__ import annotations
