@@ -100,6 +100,20 @@ class Track:
         )
 
 
+def total(tracks: Iterable[Track]) -> Track:
+    """The sum of many tracks (a province's 1,500 villages) in one pass over plain ints."""
+    start = target = None
+    flows = [0] * 10
+    for track in tracks:
+        if track.start is not None:
+            start = (start or 0) + track.start
+        if track.target is not None:
+            target = (target or 0) + track.target
+        for at, count in enumerate(track.confirmed.as_tuple() + track.pending.as_tuple()):
+            flows[at] += count
+    return Track(start, target, Flows(*flows[:5]), Flows(*flows[5:]))
+
+
 def _add_optional(a: int | None, b: int | None) -> int | None:
     if a is None and b is None:
         return None

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from domain.progress import Track
-from services.progress import Disagreement, Paced, UnitProgress
+from services.progress import Paced, UnitProgress
+from services.stated import Disagreement
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.progress import ChangeFact, Track, Verdict, build_track, expected_share, rate
+from domain.progress import (
+    ChangeFact,
+    Flows,
+    Track,
+    Verdict,
+    build_track,
+    expected_share,
+    rate,
+    total,
+)
 from domain.statuses import ChangeKind, ReportState, Status
+from services.stated import Disagreement, compare_stated
+from storage.flows import VillageFlows, window_flows
 from storage.households import ToExit, still_to_exit
 from storage.idlists import among
 from storage.models import StatusChange, UnitPlan
 from storage.unit_tree import UnitInfo, UnitTree, unit_tree
 
 OUT_OF_POVERTY = (Status.OUT.value, Status.NEAR_POOR.value)
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A total the document states that differs from the sum of its rows."""
-
-    label: str
-    stated: int
-    computed: int
 
 
 class Paced:
@@ -92,20 +94,39 @@ async def unit_progress(
     if year is None:
         return None
     window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
-    plans = {p.unit_id: p for p in own_plans if p.year == year} if unit.level == "village" \
-        else await _plans(session, village_ids, year)  # a village's plans: read just above
+    if unit.level != "village":
+        villages = await _villages(session, tree, village_ids, year, window, today)
+        return _aggregate(unit, tree, own_plan, villages, year, today)
+    plan = next((p for p in own_plans if p.year == year), None)
     facts = await _facts(session, village_ids, window)
-    waiting = await still_to_exit(session, village_ids, year, window[1]) \
-        if names and unit.level == "village" else {}
-    villages = [
-        _village(tree.by_id[v], tree, plans.get(v), facts.get(v, []), waiting.get(v, []),
-                 year, today)
-        for v in village_ids
-        if v in plans or unit.id == v
-    ]
-    if unit.level == "village":
-        return villages[0] if villages else None
-    return _aggregate(unit, tree, own_plan, villages, year, today)
+    waiting = await still_to_exit(session, village_ids, year, window[1]) if names else {}
+    return _village(unit, tree, plan, facts.get(unit.id, []), waiting.get(unit.id, []),
+                    year, today)
+
+
+async def _villages(session: AsyncSession, tree: UnitTree, village_ids: list[int], year: int,
+                    window: tuple[dt.date, dt.date], today: dt.date) -> list[UnitProgress]:
+    """The villages with a plan of the year, their flows from the sums the triggers keep
+    (storage/flows.py: no report read); counted from the reports when one in the window's
+    last month is dated after its end."""
+    flows = await window_flows(session, village_ids, window)
+    if flows is None:
+        plans = await _plans(session, village_ids, year)
+        facts = await _facts(session, village_ids, window)
+        return [_village(tree.by_id[v], tree, plans[v], facts.get(v, []), [], year, today)
+                for v in village_ids if v in plans]
+    starts = {row[0]: row[1:] for row in await plan_figures(session, village_ids, year)}
+    villages = []
+    for v in village_ids:
+        if v not in starts:
+            continue
+        households, poor, near, target_poor, target_near = starts[v]
+        f = flows.get(v) or VillageFlows(Flows(), Flows(), Flows(), Flows())
+        villages.append(_progress(
+            tree.by_id[v], tree, year, today, households=households, plan=None,
+            poor=Track(poor, target_poor, f.poor, f.pending_poor),
+            near_poor=Track(near, target_near, f.near_poor, f.pending_near_poor)))
+    return villages
 
 
 def _village(
@@ -145,52 +166,15 @@ def _aggregate(
     year: int,
     today: dt.date,
 ) -> UnitProgress:
-    poor, near = Track(None, None), Track(None, None)
-    households: int | None = None
-    for village in villages:
-        poor, near = poor + village.poor, near + village.near_poor
-        if village.households is not None:
-            households = (households or 0) + village.households
+    poor, near = total(v.poor for v in villages), total(v.near_poor for v in villages)
+    known = [v.households for v in villages if v.households is not None]
+    households = sum(known) if known else None
     result = _progress(unit, tree, year, today, poor=poor, near_poor=near,
                        households=households, plan=plan, villages=villages,
                        waiting=[h for v in villages for h in v.waiting])
     if plan is not None:
-        result.disagreements = _compare_stated(result, plan)
+        result.disagreements = compare_stated(result, plan)
     return result
-
-
-def _compare_stated(progress: UnitProgress, plan: UnitPlan) -> list[Disagreement]:
-    """Show where the document's totals differ; fill what the rows do not state."""
-    found = []
-    pairs = (
-        ("hộ nghèo đầu năm", progress.poor, "start", plan.poor),
-        ("chỉ tiêu giảm hộ nghèo", progress.poor, "target", plan.target_poor),
-        ("hộ cận nghèo đầu năm", progress.near_poor, "start", plan.near_poor),
-        ("chỉ tiêu giảm hộ cận nghèo", progress.near_poor, "target", plan.target_near_poor),
-    )
-    for label, track, attr, stated in pairs:
-        computed = getattr(track, attr)
-        if stated is None:
-            continue
-        if computed is None:
-            setattr(track, attr, stated)  # rows silent: the document's figure is all we have
-        elif computed != stated:
-            found.append(Disagreement(label, stated, computed))
-    remaining = (
-        (plan.stated_poor_remaining, progress.poor, "hộ nghèo còn lại cuối năm"),
-        (plan.stated_near_poor_remaining, progress.near_poor, "hộ cận nghèo còn lại cuối năm"),
-    )
-    for stated, track, label in remaining:
-        if None in (stated, track.start, track.target):
-            continue
-        computed_remaining = track.start - track.target  # type: ignore[operator]
-        if computed_remaining != stated:
-            found.append(Disagreement(label, stated, computed_remaining))  # type: ignore[arg-type]
-    if progress.households is None:
-        progress.households = plan.households
-    elif plan.households is not None and plan.households != progress.households:
-        found.append(Disagreement("tổng số hộ", plan.households, progress.households))
-    return found
 
 
 async def _latest_year(session: AsyncSession, village_ids: list[int], year: int) -> int | None:
@@ -208,6 +192,15 @@ def _window_end(own_plans: list[UnitPlan], year: int, today: dt.date) -> dt.date
     """A plan is in force until the next year's plan exists: count changes until then."""
     newer = next((p.year for p in own_plans if p.year > year), None)
     return min(today, dt.date(newer, 1, 1) - dt.timedelta(days=1)) if newer else today
+
+
+async def plan_figures(session: AsyncSession, village_ids: list[int],
+                       year: int) -> list[tuple[Any, ...]]:
+    """(village, households, poor, near-poor, targets) of each village's plan, plain rows."""
+    query = select(UnitPlan.unit_id, UnitPlan.households, UnitPlan.poor, UnitPlan.near_poor,
+                   UnitPlan.target_poor, UnitPlan.target_near_poor).where(
+        among(UnitPlan.unit_id, village_ids), UnitPlan.year == year)
+    return [tuple(row) for row in (await session.execute(query)).all()]
 
 
 async def _plans(session: AsyncSession, village_ids: list[int], year: int) -> dict[int, UnitPlan]:
