@@ -7,7 +7,8 @@ ask about their village, one question every 50 ms.
 Per engine: a baseline of questions with no digest going out, then the same questions while
 the digests are composed and sent. Wait = from the question reaching the fake API to its
 answer arriving there. Printed: answered, p50 / p99 / max wait, the digests' results and
-time (sends included), 429s, peak RSS, and the machine's load average before and after.
+time (sends included), 429s, peak RSS of this process and of the composition worker, and
+the machine's load average before and after.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -147,6 +149,7 @@ async def measure(url: str, period: str, gap: float, baseline: int, workers: int
                               registry, poll_timeout=10)
     registry.add(channel)
     await channel.start()
+    worker = 0.0
     try:
         await app.workshop.build(os.getpid)  # the worker up, as after the bot's first digest
         print(f"  load before {load()}", flush=True)
@@ -157,6 +160,7 @@ async def measure(url: str, period: str, gap: float, baseline: int, workers: int
         waits = await questions(fake, askers, gap, digests)
         run, seconds = await digests, time.perf_counter() - started
         print("  " + summary("during digests", waits))
+        worker = worker_peak(app)
         print(f"  digests {dict(run.results)} in {seconds:.1f} s (composed and sent), "
               f"429s {fake.refused}, RSS peak {memory_mb()['VmHWM']:.0f} MB, "
               f"load after {load()}", flush=True)
@@ -164,6 +168,19 @@ async def measure(url: str, period: str, gap: float, baseline: int, workers: int
         await channel.stop()
         await fake.stop()
         await app.close()
+    print(f"  RSS peak of the composition worker {worker:.0f} MB; of this process (bot, "
+          f"scheduler and fake API together) {memory_mb()['VmHWM']:.0f} MB", flush=True)
+
+
+def worker_peak(app: App) -> float:
+    """The highest VmHWM (peak RSS, MB) of the composition pool's processes."""
+    pool = app.workshop._pool  # a bench may look inside
+    peaks = [0.0]
+    for pid in list(pool._processes) if pool else []:  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
+            peaks += [int(line.split()[1]) / 1024 for line in status
+                      if line.startswith("VmHWM:")]
+    return max(peaks)
 
 
 def main() -> None:
