@@ -35,16 +35,19 @@ async def next_year_rows(session: AsyncSession, commune: UnitNode, year: int,
     if progress is None:
         raise NoPlanYet(commune.name)
     base = {"nam": str(year), **await _path(session, commune)}
-    rows = [base | _counts(progress) | {"lanh_dao": _plan_field(progress, "leader_name"),
+    rows = [base | _counts(progress) | {"lanh_dao": _plan_field(progress.plan, "leader_name"),
                                         "ghi_chu": _note(today)}]
-    households = await _still_poor(session, [v.unit.id for v in progress.villages])
+    ids = [v.unit.id for v in progress.villages]
+    households = await _still_poor(session, ids)
+    plans = {p.unit_id: p for p in (await session.scalars(select(UnitPlan).where(
+        among(UnitPlan.unit_id, ids), UnitPlan.year == progress.year))).all()}  # names
     for village in sorted(progress.villages, key=lambda v: sort_key(v.unit.name)):
-        place = base | {"thon": village.unit.name}
+        place, plan = base | {"thon": village.unit.name}, plans.get(village.unit.id)
         rows.append(place | _counts(village) | {
             "so_ho": _text(village.households),
-            "so_khau": _text(village.plan.population if village.plan else None),
-            "can_bo_phu_trach": _plan_field(village, "officer_name"),
-            "truong_thon": _plan_field(village, "head_name"), "ghi_chu": _note(today)})
+            "so_khau": _text(plan.population if plan else None),
+            "can_bo_phu_trach": _plan_field(plan, "officer_name"),
+            "truong_thon": _plan_field(plan, "head_name"), "ghi_chu": _note(today)})
         rows += [place | _household(h) for h in households.get(village.unit.id, [])]
     return rows
 
@@ -109,8 +112,8 @@ def _household(h: Household) -> Row:
             "thieu_hut": ";".join(deprivations)}
 
 
-def _plan_field(progress: UnitProgress, name: str) -> str:
-    return str(getattr(progress.plan, name) or "") if progress.plan else ""
+def _plan_field(plan: UnitPlan | None, name: str) -> str:
+    return str(getattr(plan, name) or "") if plan else ""
 
 
 def _note(today: dt.date) -> str:

@@ -108,7 +108,8 @@ async def _villages(session: AsyncSession, tree: UnitTree, village_ids: list[int
                     window: tuple[dt.date, dt.date], today: dt.date) -> list[UnitProgress]:
     """The villages with a plan of the year, their flows from the sums the triggers keep
     (storage/flows.py: no report read); counted from the reports when one in the window's
-    last month is dated after its end."""
+    last month is dated after its end. Their `plan` is None: figures only (plan_next reads
+    the villages' plans for their names)."""
     flows = await window_flows(session, village_ids, window)
     if flows is None:
         plans = await _plans(session, village_ids, year)
