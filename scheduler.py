@@ -39,7 +39,8 @@ def utc_now() -> dt.datetime:
 def policy_of(settings: Settings) -> DeliveryPolicy:
     """Sending limits from the settings."""
     return DeliveryPolicy(per_second=settings.broadcast_per_second,
-                          per_chat_seconds=settings.broadcast_per_chat_seconds)
+                          per_chat_seconds=settings.broadcast_per_chat_seconds,
+                          lease_minutes=settings.delivery_lease_minutes)
 
 
 def new_run(app: App, registry: Registry, clock: Clock, token: str,

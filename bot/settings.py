@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     catch_up_days: int = 30
     broadcast_per_second: float = 30.0  # Telegram's ceiling; the Broadcaster keeps its window
     broadcast_per_chat_seconds: float = 1.0
+    delivery_lease_minutes: float = 15.0  # a ledger claim older than this: its process died
     schedule_tick_minutes: int = 10
     composition_workers: int = 1  # processes building digest charts and XLSX (0: in the bot)
 

@@ -46,7 +46,7 @@ class DeliveryPolicy:
     max_pauses: int = 3  # 429s waited out for one message
     max_attempts: int = 5  # claims of one ledger row before it is given up
     retry_minutes: int = 10  # wait before a temporarily failed send is tried again
-    lease_minutes: int = 15  # a claim older than this was left by a dead process
+    lease_minutes: float = 15  # a claim (or a send) older than this was left by a dead process
 
 
 class ChannelDown(NotSent):

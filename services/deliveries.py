@@ -8,13 +8,11 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.schedule import Calendar, PlannedSend, SendKind
 from messaging.failures import SendFailed, delivery_ref
-from messaging.messages import Address, Reply
-from messaging.render import render
+from messaging.messages import Reply
 from services import digests, reminders
 from services.broadcast import (
     Broadcaster,
@@ -24,13 +22,15 @@ from services.broadcast import (
     RecipientGone,
     RetryAfter,
 )
+from services.delivery_failures import address_of as _address
+from services.delivery_failures import report_failures
 from services.digests import Occasion
-from services.recipients import Recipient, admins, chat_for, recipients
+from services.recipients import Recipient, chat_for, recipients
 from services.workshop import INLINE, Workshop
 from storage import conversations, ledger
 from storage.db import Database
 from storage.ledger import DeliveryState
-from storage.models import ChatIdentity, Delivery, User
+from storage.models import ChatIdentity, Delivery
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -84,24 +84,39 @@ async def run_sends(run: Run, sends: list[PlannedSend]) -> Run:
             result = await _deliver(run, send, target)
             run.results[result] += 1
             run.log.append((send.kind.value, send.period.key, target.recipient.user.id, result))
-    await report_failures(run)
+    await report_failures(run.db, run.broadcaster, run.clock())
     return run
 
 
 async def _targets(run: Run, send: PlannedSend) -> list[Target]:
     lease = dt.timedelta(minutes=run.policy.lease_minutes)
     now = run.clock()
-    found = []
+    found, abandoned = [], []
     async with run.db.reading() as session:
         rows = await ledger.rows_for(session, send.kind.value, send.period.key)
         for recipient in await recipients(session, send.kind, send.period.year):
             row = rows.get(recipient.user.id)
-            if row is not None and not ledger.is_claimable(row, now, lease):
+            if row is not None and ledger.is_abandoned(row, now, lease):
+                abandoned.append(row)
+            elif row is not None and not ledger.is_claimable(row, now, lease):
                 continue  # done, or being sent by another process right now
             chat = await chat_for(session, recipient.user.id, run.broadcaster.running)
             if chat is not None:  # else: a process running their channel will send it
                 found.append(Target(recipient, chat, row))
+    for row in abandoned:
+        await _give_up(run, row, now, lease)
     return found
+
+
+async def _give_up(run: Run, row: Delivery, now: dt.datetime, lease: dt.timedelta) -> None:
+    """A row left `sending` by a stopped process: maybe delivered, so never sent again
+    (failed, the admins told); the one window no platform lets us close."""
+    async with run.db.transaction() as session:
+        if not await ledger.give_up_abandoned(session, row, now, lease):
+            return
+    log.error("delivery maybe sent by a stopped process, not resent delivery=%s kind=%s "
+              "period=%s attempt=%s", row.id, row.kind, row.period, row.attempts)
+    run.results["maybe_sent"] += 1
 
 
 async def _claim(run: Run, send: PlannedSend, target: Target) -> tuple[int, int] | None:
@@ -134,6 +149,8 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
         async with run.db.reading() as session:
             replies = await compose(session, occasion, target.recipient)
         await _offer_menus(run.db, target.chat, replies or [])
+        if replies and not await _start_sending(run, delivery_id):
+            return "busy"
         if replies:
             await _send(run, target, replies, delivery_id)
     except Exception as error:
@@ -144,6 +161,12 @@ async def _deliver(run: Run, send: PlannedSend, target: Target) -> str:
     await _finish(run, delivery_id, DeliveryState.SENT, sent_at=run.clock(), late=occasion.late,
                   channel=target.chat.channel, chat_id=_address(target.chat).chat_id, error=None)
     return "late" if occasion.late else "sent"
+
+
+async def _start_sending(run: Run, delivery_id: int) -> bool:
+    """Committed before the first request: a crash from here on never sends it again."""
+    async with run.db.transaction() as session:
+        return await ledger.start_sending(session, delivery_id, run.token, run.clock())
 
 
 async def _send(run: Run, target: Target, replies: list[Reply], delivery_id: int) -> None:
@@ -199,38 +222,8 @@ async def _offer_menus(db: Database, chat: ChatIdentity, replies: list[Reply]) -
                                            chat.external_id, menu)
 
 
-def _address(chat: ChatIdentity) -> Address:
-    return Address(chat.channel, chat.chat_id or chat.external_id, chat.external_id)
-
-
 async def _finish(run: Run, delivery_id: int, state: DeliveryState, **values: object) -> str:
     async with run.db.transaction() as session:
         if not await ledger.finish(session, delivery_id, run.token, state, **values):
             log.warning("delivery %s: claim taken over before it was recorded", delivery_id)
     return state.value
-
-
-async def report_failures(run: Run) -> int:
-    """Tell the admins, once, about sends given up on; returns how many were reported."""
-    async with run.db.transaction() as session:
-        chats = [c for user in await admins(session)
-                 if (c := await chat_for(session, user.id, run.broadcaster.running))]
-        if not chats:
-            return 0  # kept unreported until an admin can be reached
-        failures = [row for row in await ledger.unreported_failures(session)
-                    if await ledger.mark_reported(session, row.id, run.clock())]
-        names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
-    if failures:
-        lines = [{"name": names.get(row.recipient_id, "?"), "period": row.period,
-                  "kind": render("digest_labels", key=f"kind.{row.kind}"),
-                  "error": row.error or ""} for row in failures]
-        await _tell(run, chats, Reply(render("digest_failures", failures=lines)))
-    return len(failures)
-
-
-async def _tell(run: Run, chats: list[ChatIdentity], reply: Reply) -> None:
-    for chat in chats:
-        try:
-            await run.broadcaster.send(_address(chat), [reply])
-        except Exception:
-            log.exception("could not tell admin %s about failed deliveries", chat.user_id)

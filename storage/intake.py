@@ -92,17 +92,28 @@ async def pending(session: AsyncSession, channel: str, bot_id: str,
 
 
 async def keep(session: AsyncSession, row_id: int, chat_id: str, replies: list[Reply]) -> bool:
-    """In the update's own transaction: it was handled, and this is what to send.
-    False when another process took it first (the caller rolls back)."""
-    outbox = {"chat": chat_id, "replies": stored.dump(replies)}
+    """In the update's own transaction: it was handled, and this is what to send; its
+    commit also says the first reply may be out (`next` 0). False when another process took
+    it first (the caller rolls back)."""
+    outbox = {"chat": chat_id, "replies": stored.dump(replies), "next": 0}
     return await _set(session, row_id, ReceivedUpdate.state == NEW,
                       state=SENDING, handled_at=now(), outbox=outbox)
 
 
-async def resume(session: AsyncSession, row_id: int, stale_before: dt.datetime) -> bool:
-    """Take over replies whose sending was cut off; False when someone else did."""
+async def resume(session: AsyncSession, row_id: int, stale_before: dt.datetime,
+                 outbox: dict[str, Any]) -> bool:
+    """Take over replies whose sending was cut off, `outbox` saying which goes next;
+    False when someone else did."""
     return await _set(session, row_id, (ReceivedUpdate.state == SENDING)
-                      & (ReceivedUpdate.handled_at < stale_before), handled_at=now())
+                      & (ReceivedUpdate.handled_at < stale_before), handled_at=now(),
+                      outbox=outbox)
+
+
+async def mark_next(session: AsyncSession, row_id: int, outbox: dict[str, Any]) -> bool:
+    """Before a reply after the first goes out: `outbox["next"]` is the one that may be out
+    (a restart never sends it again); the lease renewed."""
+    return await _set(session, row_id, ReceivedUpdate.state == SENDING, handled_at=now(),
+                      outbox=outbox)
 
 
 async def finish(session: AsyncSession, row_id: int, state: str = DONE,

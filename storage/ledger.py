@@ -3,6 +3,11 @@
 A claim is an INSERT ... ON CONFLICT DO NOTHING (a new key) or a conditional UPDATE
 guarded by the row's attempt counter (a retry, or a claim left stale by a crashed
 process). Whoever's statement changed the row owns the send; nobody else does.
+
+A claimed row is only being composed; before the first request goes out its owner commits
+`sending`. A process that dies then may have been answered by the platform before it could
+record it, and no platform offers an idempotency key: a row left `sending` is failed as
+maybe delivered and never sent again (lost, never doubled; the admins are told).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from storage.models import Delivery
 class DeliveryState(StrEnum):
     """Life of a ledger row."""
 
-    CLAIMED = "claimed"
+    CLAIMED = "claimed"  # being composed: nothing went out yet
+    SENDING = "sending"  # the request may be out: never claimed again
     SENT = "sent"
     RETRY = "retry"  # a temporary failure: claimable again from next_attempt_at
     FAILED = "failed"  # the recipient is gone or attempts ran out: never retried
@@ -105,6 +111,43 @@ def is_claimable(row: Delivery, now: dt.datetime, lease: dt.timedelta) -> bool:
     return False
 
 
+async def start_sending(session: AsyncSession, delivery_id: int, token: str,
+                        now: dt.datetime) -> bool:
+    """Before the first request goes out (committed by the caller); False when our claim
+    was taken over meanwhile (then nothing is sent)."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.claimed_by == token,
+               Delivery.state == DeliveryState.CLAIMED.value)
+        .values(state=DeliveryState.SENDING.value, claimed_at=utc(now))
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
+def is_abandoned(row: Delivery, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Left `sending` longer than the lease: its process stopped, maybe after the platform
+    took the message."""
+    return (row.state == DeliveryState.SENDING.value and row.claimed_at is not None
+            and utc(row.claimed_at) < utc(now) - lease)
+
+
+async def give_up_abandoned(session: AsyncSession, row: Delivery, now: dt.datetime,
+                            lease: dt.timedelta) -> bool:
+    """Fail a row left `sending` as maybe delivered (never resent); False when another
+    process did, or its owner finished it after all."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == row.id, Delivery.attempts == row.attempts,
+               Delivery.state == DeliveryState.SENDING.value,
+               Delivery.claimed_at < utc(now) - lease)
+        .values(state=DeliveryState.FAILED.value,
+                error="maybe delivered, not resent: the sending process stopped")
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
+
+
 async def finish(
     session: AsyncSession, delivery_id: int, token: str, state: DeliveryState, **values: Any
 ) -> bool:
@@ -115,7 +158,7 @@ async def finish(
         .where(
             Delivery.id == delivery_id,
             Delivery.claimed_by == token,
-            Delivery.state == DeliveryState.CLAIMED.value,
+            Delivery.state.in_((DeliveryState.CLAIMED.value, DeliveryState.SENDING.value)),
         )
         .values(state=state.value, **values)
         .execution_options(synchronize_session=False)

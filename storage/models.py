@@ -321,7 +321,7 @@ class Delivery(Base):
     kind: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    state: Mapped[str] = mapped_column(String(16))  # claimed, sent, retry, failed, skipped
+    state: Mapped[str] = mapped_column(String(16))  # claimed, sending, sent, retry, failed, skipped
     due_at: Mapped[dt.datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(100))

@@ -16,7 +16,7 @@ from bot.channels.base import ChannelRegistry, RecipientGone, RetryAfter
 from messaging.messages import Address, Reply
 from services.broadcast import Broadcaster, DeliveryPolicy
 from storage.db import Database
-from storage.ledger import claim_new
+from storage.ledger import claim_new, start_sending
 from storage.models import ChatIdentity, Delivery
 from tests.delivery_fakes import FakeChannel, FakeTime, Process, ledger_rows, report_exit, vn
 from tests.helpers import FixedClock, login
@@ -110,6 +110,24 @@ async def test_a_claim_left_by_a_crashed_process_is_taken_over(proc: Process,
     assert len([r for r in proc.channel.to("leader") if r.image]) == 1
     row = next(r for r in await ledger_rows(linked) if r.kind == "leader_digest")
     assert (row.state, row.attempts, row.claimed_by) == ("sent", 2, "p1")
+
+
+async def test_a_send_left_sending_by_a_crashed_process_is_never_resent(
+        proc: Process, linked: Database) -> None:
+    due = vn(2024, 10, 1, 8)
+    async with linked.session() as session, session.begin():
+        leader = (await ledger_users(session))["leader"]
+        row_id = await claim_new(session, "leader_digest", "2024-Q3", leader, due, "dead", due)
+        assert row_id and await start_sending(session, row_id, "dead", due)
+    await proc.tick(FixedClock(due + dt.timedelta(minutes=5)))
+    row = next(r for r in await ledger_rows(linked) if r.kind == "leader_digest")
+    assert row.state == "sending"  # the process may be alive, sending it
+    await proc.tick(FixedClock(due + dt.timedelta(minutes=20)))
+    assert not [r for r in proc.channel.to("leader") if r.image]  # maybe delivered: not again
+    row = next(r for r in await ledger_rows(linked) if r.kind == "leader_digest")
+    assert (row.state, row.attempts) == ("failed", 1) and "maybe delivered" in str(row.error)
+    assert any("Đỗ Văn Liên" in r.text and "có thể đã tới" in r.text
+               for r in proc.channel.to("admin"))
 
 
 async def ledger_users(session: AsyncSession) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.channels.base import ChannelRegistry, SendFailed
@@ -52,12 +53,16 @@ def numbered(reply: Reply) -> str:
 
 
 async def deliver(sender: Sender, registry: ChannelRegistry, chat_id: str,
-                  replies: list[Reply]) -> None:
+                  replies: list[Reply],
+                  before: Callable[[int], Awaitable[None]] | None = None) -> None:
     """Send the replies of one update: answers to this chat, notifications via the registry.
 
     One failed send is logged and does not stop the others (the update is already committed).
+    `before(n)` runs before the n-th reply goes out (the intake records which one is out).
     """
-    for reply in replies:
+    for index, reply in enumerate(replies):
+        if before is not None:
+            await before(index)
         try:
             if reply.to is None:
                 await sender.send(chat_id, reply)

@@ -14,12 +14,12 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import re
 import time
 from typing import Any, Protocol
 
 from bot.channels.base import ChannelRegistry
 from bot.channels.common import deliver
+from bot.channels.set_aside import reason
 from bot.channels.startup import Background
 from messaging import stored
 from messaging.messages import Reply
@@ -29,10 +29,6 @@ from storage.db import Database
 from storage.intake import Receipt, Received
 
 log = logging.getLogger(__name__)
-QUOTED = re.compile(r"'([^']*)'")
-FIELD_NAME = re.compile(r"[a-z]+(_[a-z]+)+")  # 'chat_instance': a field, never a person's text
-TYPE_NAMES = {"str", "int", "float", "bool", "dict", "list", "NoneType"}
-UNPRINTABLE = re.compile(r"[^\x20-\x7e]+")  # anything else may be a name or a text
 PRUNE_EVERY = 3600.0  # seconds
 
 
@@ -178,21 +174,41 @@ class Intake:
             return  # another process answered it
         if receipt.kept is None and not await self._finish(row, only_new=True):
             return  # not handled here (ignored, or failed): unless another process has it
-        if found is not None:
+        if found is not None and receipt.kept:
+            await self._send_kept(reader, registry, row.id, *found, first=0)
+        elif found is not None:
             await deliver(reader, registry, *found)
         if receipt.kept:
             await self._finish(row)
 
+    async def _send_kept(self, reader: Reader, registry: ChannelRegistry, row_id: int,
+                         chat: str, replies: list[Reply], first: int) -> None:
+        """Send the kept replies from `first` on (recorded as out by the commit that led
+        here); each later one recorded before it goes."""
+        async def mark(index: int) -> None:
+            if index:
+                outbox = {"chat": chat, "replies": stored.dump(replies), "next": first + index}
+                async with self.db.transaction() as session:
+                    await intake.mark_next(session, row_id, outbox)
+        await deliver(reader, registry, chat, replies[first:], mark)
+
     async def _resend(self, reader: Reader, registry: ChannelRegistry, row: Received) -> None:
-        """Replies kept by a process that stopped before it had sent them all."""
+        """Replies kept by a process that stopped while sending them: the one it may have
+        sent is never sent again (no platform can tell whether it took it), the rest are."""
+        outbox = dict(row.outbox or {})
+        out = int(outbox.get("next", 0))
+        outbox["next"] = out + 1
         async with self.db.transaction() as session:
-            if not await intake.resume(session, row.id, self._stale_before()):
+            if not await intake.resume(session, row.id, self._stale_before(), outbox):
                 return
-        outbox = row.outbox or {}
-        log.warning("intake replies sent after a restart channel=%s update=%s",
-                    self.channel, row.update_id)
-        await deliver(reader, registry, str(outbox.get("chat")),
-                      stored.load(outbox.get("replies", [])))
+        log.error("intake reply maybe sent by a stopped process, not resent channel=%s "
+                  "update=%s reply=%d", self.channel, row.update_id, out)
+        replies = stored.load(outbox.get("replies", []))
+        if out + 1 < len(replies):
+            log.warning("intake replies sent after a restart channel=%s update=%s from=%d",
+                        self.channel, row.update_id, out + 1)
+            await self._send_kept(reader, registry, row.id, str(outbox.get("chat")), replies,
+                                  first=out + 1)
         await self._finish(row)
 
     async def _finish(self, row: Received, state: str = intake.DONE,
@@ -214,20 +230,3 @@ async def stop_receiving(background: Background, poller: asyncio.Task[None] | No
         await received.stop()
     await later.stop()
 
-
-def reason(error: Exception, payload: dict[str, Any]) -> str:
-    """Why an update could not be read, without its text: the error's type and message,
-    quoted words kept only when they are field or type names."""
-    fields = _keys(payload) | TYPE_NAMES
-    message = QUOTED.sub(lambda m: m.group(0) if m.group(1) in fields
-                         or FIELD_NAME.fullmatch(m.group(1)) else "'…'", str(error))
-    message = UNPRINTABLE.sub("…", message)
-    return f"{type(error).__name__}: {message}"[:200]
-
-
-def _keys(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in _keys(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in _keys(v)}
-    return set()

@@ -72,6 +72,8 @@ class FakeBotApi:
         self.failures: dict[str, list[Answer]] = {}
         self.garbled: dict[str, list[int]] = {}  # method -> statuses of taken, unreadable answers
         self.delays: dict[str, float] = {}
+        self.holding: set[str] = set()
+        self.held: list[Call] = []  # taken, their answers held until `stop`
         self.flakiness: tuple[random.Random, float, frozenset[str], float, tuple[str, ...]] \
             | None = None
         self.wakeup = asyncio.Event()
@@ -118,6 +120,11 @@ class FakeBotApi:
         """The next call of `method` is accepted, but answered only after `seconds`."""
         self.delays[method] = seconds
 
+    def hold_next(self, method: str) -> None:
+        """The next call of `method` is taken (the message goes out), and its answer held
+        until `stop`: the test kills the bot between the platform's taking and its answer."""
+        self.holding.add(method)
+
     def flaky(self, rate: float, methods: frozenset[str], seed: int = 6,
               late_answer: float = 0.5,
               kinds: tuple[str, ...] = ("429", "5xx", "timeout")) -> None:
@@ -150,6 +157,13 @@ class FakeBotApi:
         failure = self._random_failure(call)
         if failure is not None:
             return await self._fail(call, *failure)
+        if call.method in self.holding:
+            self.holding.discard(call.method)
+            answer = await self.answer(call)
+            self.held.append(call)
+            while not self.closed:
+                await self.hold(lambda: False, 60)
+            return answer
         if call.method in self.delays:
             await asyncio.sleep(self.delays.pop(call.method))
         if self.failures.get(call.method):

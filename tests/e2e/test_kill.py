@@ -25,20 +25,23 @@ from tests.helpers import login
 STRANGERS = 60  # unregistered chats: one message each, one answer each
 FIRST_CHAT = 7_100_000_000
 KILL_AFTER = 10  # replies the fake took before the process is killed
-LEASE = "1"  # seconds before replies kept by the killed process are sent by the next
+LEASE = "1"  # seconds before updates left by the killed process are taken over
 
 
 @contextlib.asynccontextmanager
-async def bot(db: Database, api: str, log: Path) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bot run` polling the fake; killed (SIGKILL) if still running at the end."""
+async def bot(db: Database, api: str, log: Path, *command: str,
+              **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot run` (or `command`) on the fake; killed (SIGKILL) if still running at
+    the end. `settings`: more environment variables."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "ZALO_", "WEB_", "PUBLIC_BASE_URL", "INTAKE_"))}
     env |= {"DATABASE_URL": db.url, "TELEGRAM_BOT_TOKEN": TOKENS["telegram"],
-            "TELEGRAM_API_BASE_URL": api, "INTAKE_LEASE_SECONDS": LEASE, "LOG_LEVEL": "INFO"}
+            "TELEGRAM_API_BASE_URL": api, "INTAKE_LEASE_SECONDS": LEASE,
+            "LOG_LEVEL": "INFO"} | settings
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=Path(__file__).parents[2],
-            stdout=out, stderr=out)
+            sys.executable, "-m", "bot", *(command or ("run",)), env=env,
+            cwd=Path(__file__).parents[2], stdout=out, stderr=out)
     try:
         yield process
     finally:
@@ -89,15 +92,19 @@ async def test_kill_9_in_the_middle_of_a_burst_loses_no_update_and_doubles_no_re
             await first.wait()
         answered_before = len(fake.sent())
         async with bot(demo_db, api, log):
-            await fake.wait_until(lambda: all_answered(fake, head_chats, strangers), timeout=40)
+            await fake.wait_until(lambda: len(unanswered(fake, head_chats, strangers))
+                                  <= lost(log), timeout=40)
             await asyncio.sleep(float(LEASE) + 0.5)  # replies resent late would come by now
     finally:
         await fake.stop()
     output = log.read_text(errors="replace")
+    missing = unanswered(fake, head_chats, strangers)
     print(f"answered before the kill: {answered_before}; redeliveries dropped: "
-          f"{output.count('duplicate dropped')}; resent: {output.count('sent after a restart')}")
+          f"{output.count('duplicate dropped')}; maybe sent at the kill, not resent: "
+          f"{lost(log)}; unanswered: {len(missing)}")
     assert answered_before < STRANGERS + 2 * len(heads), "killed too late to test anything"
-    assert all_answered(fake, head_chats, strangers), output
+    # the reply being sent at the kill may not have reached the platform: never resent
+    assert len(missing) <= lost(log) <= 1, output
     reports = await reports_by_household(demo_db)
     saved = {chat for chat in head_chats if any("Đã lưu báo cáo số" in t
                                                 for t in texts(fake, chat))}
@@ -105,7 +112,7 @@ async def test_kill_9_in_the_middle_of_a_burst_loses_no_update_and_doubles_no_re
     assert all(reports[head_chats[chat][1]] == 1 for chat in saved), reports
     assert all(count == 1 for count in reports.values()), reports
     doubled = [chat for chat in strangers if len(fake.sent(chat)) > 1]
-    assert len(doubled) <= 1, doubled  # only the update being sent at the kill, if any
+    assert not doubled, doubled  # not even the one being sent at the kill
 
 
 def burst(fake: FakeTelegram, heads: dict[int, tuple[str, str]], strangers: list[int]) -> None:
@@ -120,10 +127,14 @@ def burst(fake: FakeTelegram, heads: dict[int, tuple[str, str]], strangers: list
         fake.text(user(chat), "1")
 
 
-def all_answered(fake: FakeTelegram, heads: dict[int, tuple[str, str]],
-                 strangers: list[int]) -> bool:
-    """Each stranger got an answer; each head got one to each of their two messages."""
-    if any(not fake.sent(chat) for chat in strangers):
-        return False
-    return all(len([t for t in texts(fake, chat) if not t.startswith("Nhắc")]) >= 2
-               for chat in heads)
+def unanswered(fake: FakeTelegram, heads: dict[int, tuple[str, str]],
+               strangers: list[int]) -> list[int]:
+    """Strangers without an answer, heads without one to each of their two messages."""
+    return [chat for chat in strangers if not fake.sent(chat)] + [
+        chat for chat in heads
+        if len([t for t in texts(fake, chat) if not t.startswith("Nhắc")]) < 2]
+
+
+def lost(log: Path) -> int:
+    """Replies the restart found maybe sent at the kill (logged, never sent again)."""
+    return log.read_text(errors="replace").count("maybe sent by a stopped process, not resent")
