@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from bot import logs
 from bot.app import UnknownUser, build, console_identity
 from bot.channels.console import ConsoleChat
 from bot.cli_admin import make_invite, print_audit, print_users
@@ -34,6 +35,7 @@ def _run(work: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Chatbot giảm nghèo: trưởng thôn báo cáo, cán bộ xác nhận, lãnh đạo hỏi tình hình."""
+    logs.for_commands()
 
 
 @main.command()
