@@ -89,10 +89,6 @@ class Dispatcher:
     async def _handle(self, message: IncomingMessage, receipt: Receipt | None) -> list[Reply]:
         now = self.clock()
         async with self.db.transaction() as session:
-            if receipt is None and message.update_key and not await conversations.claim_update(
-                session, message.channel, message.update_key
-            ):
-                return []
             conversation = await conversations.load(
                 session, message.channel, message.chat_id, message.user_id
             )

@@ -30,7 +30,7 @@ class IncomingMessage:
     button: str | None = None
     photo: str | None = None
     sent_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    update_key: str | None = None  # the platform's update id, for at-most-once handling
+    update_key: str | None = None  # the platform's update id (logged; the intake dedupes)
     private: bool = True
     user_name: str | None = None
 

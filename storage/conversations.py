@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import now
-from storage.models import Conversation, ProcessedUpdate
+from storage.models import Conversation
 
 IDLE = "idle"
 
@@ -61,17 +60,3 @@ async def offer_menu(
     elif conversation.step != IDLE:
         return
     save(conversation, IDLE, {"menu": menu})
-
-
-async def claim_update(session: AsyncSession, channel: str, update_key: str) -> bool:
-    """Record an incoming update; False when it was already handled.
-
-    One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING): a second process holding
-    the same update waits for the first one's transaction and then finds the row.
-    """
-    values = {"channel": channel, "update_key": update_key, "processed_at": now()}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    claimed = await session.scalar(statement.returning(ProcessedUpdate.update_key))
-    return claimed is not None

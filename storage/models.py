@@ -255,16 +255,6 @@ class Conversation(Base):
     updated_at: Mapped[dt.datetime]
 
 
-class ProcessedUpdate(Base):
-    """Incoming updates already applied, so a redelivered update is applied once."""
-
-    __tablename__ = "processed_update"
-
-    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    update_key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    processed_at: Mapped[dt.datetime]
-
-
 class ReceivedUpdate(Base):
     """An update as the platform sent it, stored before it is confirmed (polling) or answered
     200 (webhook), then handled from here: new, sending (handled, replies kept), done, set

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.base import ChannelRegistry
+from bot.channels.intake import Intake
 from handlers.router import Dispatcher
+from messaging.messages import IncomingMessage, Reply
 from services.decisions import pending_in_scope
 from storage.db import Database
+from storage.intake import Receipt
 from storage.models import AuditEvent, Household, StatusChange, User
 from tests.helpers import Chat, FixedClock, login, outbox
 
@@ -208,13 +214,46 @@ async def test_reports_only_in_private_chats(demo_db: Database, clock: FixedCloc
     assert "chỉ nhận trong tin nhắn riêng" in group.text
 
 
-async def test_duplicate_update_is_applied_once(people: dict[str, Chat], demo_db: Database) -> None:
+class Stored:
+    """The channel side of the durable intake for the test channel: replies collected."""
+
+    name = "test"
+
+    def __init__(self, chat: Chat) -> None:
+        self.chat, self.sent = chat, list[Reply]()
+
+    def read(self, payload: dict[str, Any]) -> IncomingMessage:
+        """A stored update as the chat's message."""
+        return IncomingMessage("test", self.chat.chat_id, self.chat.user_id,
+                               text=payload["text"])
+
+    async def answer(self, update: IncomingMessage,
+                     receipt: Receipt) -> tuple[str, list[Reply]] | None:
+        """Handled with the replies kept in the update's transaction."""
+        return update.chat_id, await self.chat.dispatcher.handle(update, receipt)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Collected."""
+        self.sent.append(reply)
+
+
+async def test_a_redelivered_update_is_applied_once_and_the_drop_logged(
+        people: dict[str, Chat], demo_db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.channels.intake")
     head = people["head"]
     await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
-    first = await head.say("1", update_key="same-update")
-    again = await head.say("1", update_key="same-update")
-    assert first and again == []
+    intake, channel = Intake(demo_db, "test", "bot-1"), Stored(head)
+    intake.start(channel, ChannelRegistry())
+    try:
+        for _ in range(2):  # delivered again after it was answered: one dedupe, the intake's
+            await intake.store([("same-update", {"text": "1"})])
+            await intake.settle()
+    finally:
+        await intake.stop()
+    assert len(channel.sent) == 1 and "Đã lưu báo cáo số" in channel.sent[0].text
     assert len(await changes(demo_db)) == 1
+    drops = [r.getMessage() for r in caplog.records if "duplicate dropped" in r.getMessage()]
+    assert drops == ["intake duplicate dropped channel=test bot=bot-1 update=same-update"]
 
 
 async def test_two_deciders_at_once_count_once(people: dict[str, Chat], demo_db: Database) -> None:
