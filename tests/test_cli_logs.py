@@ -24,10 +24,17 @@ REFUSE_POSTGRES = [
     "WHEN (NEW.action LIKE 'report%') EXECUTE FUNCTION refuse_reports()"]
 
 
-async def refuse_reports(db: Database) -> None:
-    """The database refuses to record a report (a full disk, a broken trigger...)."""
+UNDO = ["DROP TRIGGER refuse_reports"]
+UNDO_POSTGRES = ["DROP TRIGGER refuse_reports ON audit_event", "DROP FUNCTION refuse_reports()"]
+
+
+async def refuse_reports(db: Database, refuse: bool = True) -> None:
+    """The database refuses to record a report (a full disk, a broken trigger...), or no
+    longer (the PostgreSQL test database outlives the test)."""
+    statements = ([REFUSE_SQLITE] if db.is_sqlite else REFUSE_POSTGRES) if refuse \
+        else UNDO if db.is_sqlite else UNDO_POSTGRES
     async with db.engine.begin() as connection:
-        for statement in [REFUSE_SQLITE] if db.is_sqlite else REFUSE_POSTGRES:
+        for statement in statements:
             await connection.execute(text(statement))
 
 
@@ -35,10 +42,13 @@ async def test_a_console_chat_logs_a_refused_report_without_its_note(
         demo_db: Database) -> None:
     await refuse_reports(demo_db)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--as", "Bùi Thị Minh"], input=STORY,
-        capture_output=True, text=True, env=env | {"DATABASE_URL": demo_db.url},
-        cwd=Path(__file__).parents[1], timeout=120, check=False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "chat", "--as", "Bùi Thị Minh"], input=STORY,
+            capture_output=True, text=True, env=env | {"DATABASE_URL": demo_db.url},
+            cwd=Path(__file__).parents[1], timeout=120, check=False)
+    finally:
+        await refuse_reports(demo_db, refuse=False)
     assert "chưa lưu được gì" in done.stdout, done.stdout  # the head is told
     log = done.stderr
     assert "update failed" in log, log
