@@ -5,8 +5,8 @@ a bot whose ids started again (a new token, a week without updates) had new mess
 dropped silently. The intake (`received_update`, 0009) deduplicates by channel, bot and a
 bounded window and logs every drop; this table is no longer read or written.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-04 19:50:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
