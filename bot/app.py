@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.reporting_calendar import calendar_of
 from bot.settings import Settings
+from handlers.context import WebLinks
 from handlers.router import Dispatcher
 from services.workshop import INLINE, Workshop
 from storage.audit import now
@@ -38,8 +39,10 @@ async def build(settings: Settings | None = None, migrate: bool = True) -> App:
     db = Database(settings.database_url)
     if migrate:
         await db.migrate()
-    return App(settings, db, Dispatcher(db, settings.timezone, calendar=calendar_of(settings)),
-               Workshop(settings.composition_workers))
+    web = WebLinks(settings.public_base_url, settings.web_login_minutes,
+                   bool(settings.telegram_bot_token)) if settings.public_base_url else None
+    return App(settings, db, Dispatcher(db, settings.timezone, calendar=calendar_of(settings),
+                                        web=web), Workshop(settings.composition_workers))
 
 
 class UnknownUser(LookupError):

@@ -211,3 +211,7 @@ main.add_command(period)
 from bot.cli_plan import plan  # noqa: E402  (issue 13: next year's plan file)
 
 main.add_command(plan)
+
+from bot.cli_web import web  # noqa: E402  (issue 16: the web view's sessions)
+
+main.add_command(web)

@@ -20,8 +20,10 @@ from bot.channels import startup, telegram, zalo
 from bot.channels.base import Channel, ChannelRegistry
 from bot.channels.intake import Intake, bot_id
 from bot.channels.zalo_api import ZaloApi
-from bot.settings import BadSetting, Settings, check_webhook_secrets
+from bot.settings import BadSetting, Settings, check_webhook_secrets, secure_cookie
 from bot.web import MediaStore, WebServer
+from bot.webview.base import Site
+from bot.webview.routes import routes
 from messaging.failures import Safe
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,7 @@ async def serve(app: App, with_scheduler: bool = True,
     if settings.public_base_url and running.web is not None:
         running.media = MediaStore(settings.public_base_url)
         running.web.add_media(running.media)
+        running.web.add_routes(web_pages(app, running.registry))
     running.made = make_channels(app, running)
     try:
         if running.web is not None:
@@ -96,6 +99,15 @@ async def serve(app: App, with_scheduler: bool = True,
         yield running
     finally:
         await _stop_all(running)
+
+
+def web_pages(app: App, registry: ChannelRegistry) -> list[Any]:
+    """The web view (issue 16), served next to the webhooks on the same port."""
+    settings = app.settings
+    site = Site(app.db, app.dispatcher.cal, settings.web_session_hours, secure_cookie(settings),
+                settings.telegram_bot_token, settings.telegram_init_data_max_age, registry,
+                app.dispatcher.clock)
+    return routes(site)
 
 
 async def start_channels(running: Running, receive: bool) -> None:

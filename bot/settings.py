@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     web_listen: str = "127.0.0.1"
     web_port: int = 8080
     invite_ttl_hours: int = 72
+    # the web view (issue 16, docs/channels.md): served under PUBLIC_BASE_URL/web/
+    web_login_minutes: int = 10  # a /web link is single use and expires after this
+    web_session_hours: float = 12.0  # a browser session expires after this
+    web_secure_cookie: bool | None = None  # unset: Secure when PUBLIC_BASE_URL is https
+    telegram_init_data_max_age: int = 600  # seconds a Mini App's initData stays acceptable
     log_level: str = "INFO"
     # the durable intake (docs/channels.md): how long a received update is kept to tell a
     # redelivery, and after how long replies kept by a stopped process are sent by another
@@ -50,6 +55,13 @@ class Settings(BaseSettings):
     delivery_lease_minutes: float = 15.0  # a ledger claim older than this: its process died
     schedule_tick_minutes: int = 10
     composition_workers: int = 1  # processes building digest charts and XLSX (0: in the bot)
+
+
+def secure_cookie(settings: Settings) -> bool:
+    """Mark the session cookie Secure: asked for, or the public address is HTTPS."""
+    if settings.web_secure_cookie is not None:
+        return settings.web_secure_cookie
+    return (settings.public_base_url or "").startswith("https://")
 
 
 class BadSetting(ValueError):

@@ -1,4 +1,5 @@
-"""The bot's own web server: Telegram and Zalo webhooks, and expiring links to images.
+"""The bot's own web server: Telegram and Zalo webhooks, expiring links to images, and the
+web view's pages (bot/webview/).
 
 Tornado, because python-telegram-bot[webhooks] already brings it: no extra dependency,
 and one server (one port behind the reverse proxy) serves both platforms and the images.
@@ -137,6 +138,10 @@ class WebServer:
         """Route POSTs on `path` to `sink` when they carry `header: secret`."""
         self.routes.append((path, WebhookHandler, {"header": header, "secret": secret,
                                                    "sink": sink}))
+
+    def add_routes(self, routes: list[Any]) -> None:
+        """More routes (the web view's pages, bot/webview/routes.py)."""
+        self.routes.extend(routes)
 
     def add_media(self, store: MediaStore) -> None:
         """Serve the store's images under /media/<key>."""

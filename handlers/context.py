@@ -14,6 +14,15 @@ from messaging.render import render
 from storage.models import Conversation, User
 
 
+@dataclass(frozen=True)
+class WebLinks:
+    """The web view's address and how long its one-time login links last."""
+
+    base_url: str
+    minutes: int = 10
+    telegram_app: bool = False  # also offer it as a Telegram Mini App button
+
+
 @dataclass
 class Context:
     """One update being handled, inside one database transaction."""
@@ -26,6 +35,7 @@ class Context:
     now: dt.datetime
     cal: Calendar  # the reporting calendar: time zone of `today`, periods' cut-off day
     outbox: list[Reply] = field(default_factory=list)
+    web: WebLinks | None = None  # where the web view is served, when it is
 
     @property
     def step(self) -> str:

@@ -79,7 +79,7 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
     if kind == "no":
         conversations.save(ctx.conversation, REJECT_REASON, {"change_id": change_id})
         return [ctx.reply("decision_ask_reason", change_id=change_id)]
-    return await _decide_or_undo(ctx, kind, change_id, None)
+    return await decide_or_undo(ctx, kind, change_id, None)
 
 
 async def typed_reason(ctx: Context, text: str) -> list[Reply]:
@@ -88,10 +88,10 @@ async def typed_reason(ctx: Context, text: str) -> list[Reply]:
         return [ctx.reply("report_hint", step=REJECT_REASON, field=None)]
     change_id = int(ctx.data["change_id"])
     conversations.save(ctx.conversation, conversations.IDLE, {})
-    return await _decide_or_undo(ctx, "no", change_id, text.strip()[:500])
+    return await decide_or_undo(ctx, "no", change_id, text.strip()[:500])
 
 
-async def _decide_or_undo(
+async def decide_or_undo(
     ctx: Context, kind: str, change_id: int, reason: str | None
 ) -> list[Reply]:
     assert ctx.user is not None

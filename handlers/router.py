@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.formatting import whole_number
 from domain.names import fold
 from domain.schedule import Calendar
-from handlers import accounts, drafts, groups, intents, pending, questions, reports
-from handlers.context import Context
+from handlers import accounts, drafts, groups, intents, pending, questions, reports, web_link
+from handlers.context import Context, WebLinks
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
 from storage import conversations
@@ -35,6 +35,7 @@ for names, handler in (
     (("baocao", "report"), reports.start_guided),
     (("cho", "pending", "choxacnhan"), pending.list_pending),
     (("moi", "invite"), accounts.invite_in_chat),
+    (("web", "trangweb"), web_link.web_link),
 ):
     for name in names:
         COMMANDS[name] = handler
@@ -62,8 +63,9 @@ class Dispatcher:
         timezone: str = "Asia/Ho_Chi_Minh",
         clock: Callable[[], dt.datetime] | None = None,
         calendar: Calendar | None = None,
+        web: WebLinks | None = None,
     ) -> None:
-        self.db = db
+        self.db, self.web = db, web
         self.zone = ZoneInfo(timezone)
         self.cal = calendar or Calendar(timezone=timezone)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -95,7 +97,7 @@ class Dispatcher:
             user = await user_for_chat(session, message.channel, message.user_id)
             ctx = Context(
                 session, message, user, conversation, now.astimezone(self.zone).date(), now,
-                self.cal,
+                self.cal, web=self.web,
             )
             step_before = conversation.step
             await groups.remember_private_chat(ctx)

@@ -65,6 +65,7 @@ class Reply:
     document: tuple[str, bytes] | None = None  # (file name, content)
     to: Address | None = None
     group_safe: bool = False  # no personal data, no decision: may be shown in a group chat
+    web_app: str | None = None  # a page to open as a Telegram Mini App (others: the text's link)
 
     def flat_buttons(self) -> list[Button]:
         """Buttons in reading order, as numbered menus list them."""

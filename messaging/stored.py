@@ -28,6 +28,7 @@ def _dump(reply: Reply) -> dict[str, Any]:
         "document": [document[0], _b64(document[1])] if document is not None else None,
         "to": [to.channel, to.chat_id, to.user_id] if to is not None else None,
         "group_safe": reply.group_safe,
+        "web_app": reply.web_app,
     }
 
 
@@ -40,6 +41,7 @@ def _load(item: dict[str, Any]) -> Reply:
         document=(document[0], base64.b64decode(document[1])) if document else None,
         to=Address(to[0], to[1], to[2]) if to else None,
         group_safe=bool(item.get("group_safe")),
+        web_app=item.get("web_app"),
     )
 
 

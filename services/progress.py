@@ -96,7 +96,7 @@ async def unit_progress(
     window = (dt.date(year, 1, 1), _window_end(own_plans, year, today))
     if unit.level != "village":
         villages = await _villages(session, tree, village_ids, year, window, today)
-        return _aggregate(unit, tree, own_plan, villages, year, today)
+        return aggregate(unit, tree, own_plan, villages, year, today)
     plan = next((p for p in own_plans if p.year == year), None)
     facts = await _facts(session, village_ids, window)
     waiting = await still_to_exit(session, village_ids, year, window[1]) if names else {}
@@ -159,7 +159,7 @@ def _progress(unit: UnitInfo, tree: UnitTree, year: int, today: dt.date,
                         as_of=today, expected=expected_share(year, today), **figures)
 
 
-def _aggregate(
+def aggregate(
     unit: UnitInfo,
     tree: UnitTree,
     plan: UnitPlan | None,

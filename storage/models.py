@@ -332,3 +332,29 @@ class UnitTreeVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class WebLogin(Base):
+    """A one-time link to the web view: single use, expiring, stored by its hash."""
+
+    __tablename__ = "web_login"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A browser's session on the web view (the cookie holds the token, this its hash)."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index("ix_web_session_user", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    via: Mapped[str] = mapped_column(String(20))  # link or telegram (Mini App)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]

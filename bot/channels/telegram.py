@@ -16,6 +16,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     Update,
+    WebAppInfo,
 )
 from telegram import error as tg_error
 from telegram.constants import ChatType
@@ -31,6 +32,7 @@ from bot.channels.intake import Intake, bot_id, stop_receiving
 from bot.channels.parts import Part, Sender, send_parts
 from bot.channels.telegram_limits import BACKGROUND, SendWindow
 from handlers.router import Dispatcher
+from messaging.labels import label
 from messaging.messages import IncomingMessage, Reply
 from messaging.render import render
 from storage.intake import Receipt
@@ -102,7 +104,11 @@ def _pressed(query: CallbackQuery, key: str | None) -> IncomingMessage | None:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Inline buttons; None when there are none or a callback would exceed 64 bytes."""
+    """Inline buttons (and the Mini App's); None when there are none or a callback would
+    exceed 64 bytes."""
+    if reply.web_app:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(
+            label("web_app"), web_app=WebAppInfo(reply.web_app))]])
     if not reply.buttons or any(len(b.data.encode()) > CALLBACK_LIMIT
                                 for b in reply.flat_buttons()):
         return None

@@ -147,3 +147,26 @@ async def test_giamngheo_run_keeps_answering_through_the_platforms_faults(
     assert len([c for c in telegram.calls if c.method == "sendMessage"]) == 2  # none resent
     assert "kind=maybe_sent" in text and "Đéc" not in text and "thoát nghèo" not in text
     assert all(token not in text for token in TOKENS.values())
+
+
+async def test_web_view_is_served_next_to_the_webhooks(
+        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: with PUBLIC_BASE_URL set, `serve` puts the web view on the webhooks' port."""
+    import httpx
+
+    monkeypatch.setattr(runner, "start_scheduler", _no_scheduler)
+    fake = FakeZalo(TOKENS["zalo"])
+    settings = settings_for("zalo", await fake.start(), web_port=0,
+                            public_base_url="https://bot.example.vn",
+                            zalo_webhook_url="https://bot.example.vn/zalo",
+                            zalo_webhook_secret="s" * 16)
+    app = App(settings, demo_db, Dispatcher(demo_db))
+    try:
+        async with runner.serve(app) as running, httpx.AsyncClient() as client:
+            assert running.web is not None
+            base = f"http://127.0.0.1:{running.web.port}"
+            assert (await client.get(f"{base}/web/")).status_code == 401
+            assert (await client.get(f"{base}/web/static/style.css")).status_code == 200
+            assert (await client.post(f"{base}/zalo", json={})).status_code == 403  # no secret
+    finally:
+        await fake.stop()

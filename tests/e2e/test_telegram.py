@@ -29,7 +29,7 @@ async def test_command_menu_is_set_in_vietnamese(make_world: WorldFactory) -> No
     async with make_world("telegram") as world:  # set in the background (issue 11)
         [call] = await world.fake.wait_until(lambda: world.fake.accepted("setMyCommands"))
     menu = {c["command"]: c["description"] for c in json.loads(call.params["commands"])}
-    assert list(menu) == ["start", "baocao", "tinhhinh", "cho", "toi", "huy", "trogiup"]
+    assert list(menu) == ["start", "baocao", "tinhhinh", "cho", "web", "toi", "huy", "trogiup"]
     assert menu["baocao"] == "Báo cáo thay đổi của hộ"
 
 
