@@ -13,6 +13,11 @@ from messaging.labels import label
 from messaging.render import TEMPLATES, VERDICTS
 
 
+def _count(value: int | float | None) -> str:
+    """A count, or a dash where the plan gives none (the chat says '?')."""
+    return number(value) if value is not None else "–"
+
+
 def _day(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y") if value is not None else ""
 
@@ -23,7 +28,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES / "web"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update(number=number, percent=percent, verdict=VERDICTS.get, day=_day,
+    env.filters.update(number=_count, percent=percent, verdict=VERDICTS.get, day=_day,
                        label=label)
     return env
 
