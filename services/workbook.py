@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from domain.periods import Period
 from messaging.labels import label
@@ -17,6 +20,9 @@ from messaging.render import VERDICTS, render
 from services.figures import Figures
 from storage.models import StatusChange
 
+# columns of the summary sheet (0-based): those summed in the totals row, and the rate's
+SUMMED = (1, 2, 3, 4, 5, 7, 9, 10, 11, 12, 13, 15)
+HOUSEHOLDS, POOR_NOW, RATE = 1, 7, 8
 HEADER = PatternFill("solid", fgColor="DDEBF7")
 TOTAL = PatternFill("solid", fgColor="F2F2F2")
 BOLD = Font(bold=True)
@@ -62,15 +68,25 @@ def summary_workbook(progress: Figures, ranked: list[Figures],
     sheet["A1"].font = Font(bold=True, size=13)
     headers = _label("xlsx.summary_headers").split("|")
     _header(sheet, [parts or headers[0], *headers[1:]])
-    for village in ranked:
-        sheet.append(_figures(village.name, village))
-    sheet.append(_figures(_label("xlsx.total"), progress))
+    rows = [_figures(village.name, village) for village in ranked]
+    for row in rows:
+        sheet.append(row)
+    last = sheet.max_row
+    stated = _figures(_label("xlsx.total"), progress)
+    total = totals(rows, stated)
+    sheet.append(total)
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = BOLD, TOTAL
     for disagreement in progress.disagreements:
         sheet.append([_label("xlsx.disagreement", d=disagreement)])
+    for column in SUMMED:
+        if stated[column] is not None and total[column] is None:  # rows silent: the document
+            sheet.append([_label("xlsx.stated_only", header=headers[column],
+                                 stated=stated[column])])
+    sheet.append([_label("xlsx.rounding")])
     for row in sheet.iter_rows(min_row=3, min_col=9, max_col=9):
         row[0].number_format = "0.00%"
+    print_setup(sheet, header_row=2, last_row=last, columns=len(headers))
     _finish(sheet, first_width=26)
     _changes_sheet(book.create_sheet(_label("xlsx.changes")), changes)
     buffer = io.BytesIO()
@@ -78,9 +94,43 @@ def summary_workbook(progress: Figures, ranked: list[Figures],
     return buffer.getvalue()
 
 
+def totals(rows: list[list[Any]], stated: list[Any]) -> list[Any]:
+    """The totals row: each summed column is the sum of the rows above it (blank when no
+    row has a figure); the rate is of those sums; verdicts are the unit's own."""
+    if not rows:
+        return stated
+    total = list(stated)
+    for column in SUMMED:
+        figures = [row[column] for row in rows if row[column] is not None]
+        total[column] = sum(figures) if figures else None
+    complete = all(row[HOUSEHOLDS] is not None and row[POOR_NOW] is not None for row in rows)
+    total[RATE] = total[POOR_NOW] / total[HOUSEHOLDS] \
+        if complete and total[HOUSEHOLDS] else None
+    return total
+
+
+def pace_due(target: int | None, expected: float) -> int | None:
+    """Households due by the pace line: target × share of the year, half rounded up
+    (2,5 -> 3), for each row; a total is the sum of its rows, never rounded again."""
+    return None if target is None else math.floor(target * expected + 0.5)
+
+
+def print_setup(sheet: Any, header_row: int, last_row: int, columns: int) -> None:
+    """A4 landscape, one page wide, title and header repeated on every page, page numbers,
+    an autofilter on the rows (not on the totals and notes under them)."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.print_title_rows = f"1:{header_row}"
+    sheet.oddFooter.center.text = _label("xlsx.page")
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
+
+
 def _figures(name: str, p: Figures) -> list[Any]:
     poor, near = p.poor, p.near_poor
-    pace = round(poor.target * p.expected) if poor.target else None
+    pace = pace_due(poor.target, p.expected)
     waiting = sum(poor.pending.as_tuple()) + sum(near.pending.as_tuple())
     return [name, p.households, poor.start, poor.target, poor.confirmed.net, pace,
             VERDICTS[p.poor_verdict.value], poor.now, p.poor_rate_now, poor.confirmed.fell_back,
@@ -97,8 +147,10 @@ def _changes_sheet(sheet: Any, changes: list[ChangeRow]) -> None:
     for row in sheet.iter_rows(min_row=2):
         for index in (1, 9):
             row[index].number_format = "DD/MM/YYYY"
+    last = sheet.max_row
     if not changes:
         sheet.append([_label("xlsx.no_changes")])
+    print_setup(sheet, header_row=1, last_row=max(last, 2), columns=sheet.max_column)
     _finish(sheet, first_width=12)
 
 

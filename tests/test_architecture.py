@@ -57,3 +57,10 @@ def test_lower_layers_never_import_upward() -> None:
             if upward:
                 offenders.append(f"{path.relative_to(ROOT)}: {upward}")
     assert offenders == []
+
+
+def test_core_never_imports_the_web_server() -> None:
+    """The web view's pages live in bot/webview: handlers and use cases know no Tornado."""
+    offenders = [str(path.relative_to(ROOT)) for path in _modules()
+                 if any(n.split(".")[0] == "tornado" for n in _imported(path))]
+    assert offenders == []
