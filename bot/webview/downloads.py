@@ -30,7 +30,7 @@ class DownloadsPage(Page):
             if unit is None:
                 self.not_found()
                 return
-            years = sorted(set((await session.scalars(select(UnitPlan.year))).all()))
+            years = sorted((await session.scalars(select(UnitPlan.year).distinct())).all())
         periods = periods_until(self.site.today(), years, self.site.cal)
         self.show("downloads", unit=unit, units=[tree.by_id[i] for i in roots],
                   periods=periods)
