@@ -35,6 +35,7 @@ def browser(downloads: Path) -> Iterator[Any]:
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(DRIVER))
+    driver.implicitly_wait(10)  # a form's POST navigates: find_element waits for the next page
     try:
         yield driver
     finally:
