@@ -13,7 +13,8 @@ from typing import Any
 
 from handlers import decisions
 from handlers.context import Context
-from handlers.reports.steps import CONFIRM, save
+from handlers.reports.steps import CONFIRM, missing_new_step, save
+from handlers.reports.summary import summary
 from messaging.labels import label
 from messaging.messages import Button, Reply
 from storage import conversations
@@ -54,6 +55,8 @@ async def on_button(ctx: Context, value: str, route: Route) -> list[Reply]:
         return [ctx.reply("report_hint", step=ctx.step, field=None)]
     after = ctx.data.get(AFTER, "")
     kept = {k: v for k, v in ctx.data.items() if k not in (AFTER, "menu")}
+    if value == "send" and "new" in kept and missing_new_step(kept["new"]):
+        return await summary(ctx, kept)  # a half-filled new household: its field is asked
     if value == "send":
         save(ctx, CONFIRM, kept)
         replies = await decisions.submit_from_flow(ctx)

@@ -7,10 +7,8 @@ from typing import Any
 from domain.dates import find_date
 from domain.formatting import whole_number
 from domain.names import fold, nfc, split_title
-from domain.statuses import Status
 from handlers.context import Context
 from handlers.reports.steps import (
-    CAUSES,
     CORRECT_VALUE,
     DATE_BEFORE_NOTE,
     MAX_NAME,
@@ -22,12 +20,14 @@ from handlers.reports.steps import (
     NOTE,
     SKIP_WORDS,
     ask_note,
+    cause_buttons,
     hint,
     save,
+    status_buttons,
 )
 from handlers.reports.summary import summary
 from messaging.labels import label
-from messaging.messages import Button, Reply
+from messaging.messages import Reply
 
 
 def ask_value(ctx: Context, field: str) -> list[Reply]:
@@ -87,11 +87,7 @@ def _ask_new_status(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     title, name = split_title(data["new"]["name"])
     data["new"] = data["new"] | {"name": name, "title": data["new"].get("title") or title}
     save(ctx, NEW_STATUS, data)
-    buttons = [
-        [Button("Hộ nghèo", f"ns:{Status.POOR.value}")],
-        [Button("Hộ cận nghèo", f"ns:{Status.NEAR_POOR.value}")],
-    ]
-    return [ctx.reply("report_new_status", buttons=buttons, name=name)]
+    return [ctx.reply("report_new_status", buttons=status_buttons(), name=name)]
 
 
 def new_status_chosen(ctx: Context, status: str) -> list[Reply]:
@@ -129,7 +125,6 @@ async def set_new(ctx: Context, field: str, value: Any) -> list[Reply]:
         return [ctx.reply("report_new_workers")]
     if field == "workers":
         save(ctx, NEW_CAUSE, data)
-        buttons = [[Button(label(f"cause.{c}"), f"nc:{c}")] for c in CAUSES]
-        return [ctx.reply("report_new_cause", buttons=buttons)]
+        return [ctx.reply("report_new_cause", buttons=cause_buttons())]
     save(ctx, NOTE, data)
     return [ask_note(ctx)]

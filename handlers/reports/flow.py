@@ -24,8 +24,10 @@ from handlers.reports.steps import (
     PICK_VILLAGE,
     YES_WORDS,
     hint,
+    missing_new_step,
     save,
 )
+from handlers.reports.summary import summary
 from messaging.labels import label
 from messaging.messages import Reply
 from services import reporting
@@ -121,4 +123,6 @@ async def _confirm_choice(ctx: Context, choice: str) -> list[Reply]:
             keep["happened_on"] = ctx.data[DATE_BEFORE_NOTE]
             keep = {k: v for k, v in keep.items() if v is not None}
         return await household.household_chosen(ctx, chosen, keep)
+    if "new" in ctx.data and missing_new_step(ctx.data["new"]):  # kept from before a fix
+        return await summary(ctx, dict(ctx.data))  # asks the missing field
     return await decisions.submit_from_flow(ctx)

@@ -9,6 +9,7 @@ from domain.statuses import ChangeKind
 from handlers import decisions
 from handlers.context import Context
 from handlers.reports.steps import (
+    NEW_HOUSEHOLD_KEYS,
     NOTE,
     PICK_CHANGE,
     PICK_FIELD,
@@ -68,7 +69,9 @@ async def household_chosen(
     except reporting.ReportError as error:
         save(ctx, conversations.IDLE, {})
         return [decisions.problem_reply(ctx, error)]
-    data = {k: v for k, v in data.items() if k != "new_name"} | {"household_id": household.id}
+    # An existing household chosen: a new one begun before (a stale button) is dropped.
+    data = {k: v for k, v in data.items() if k not in NEW_HOUSEHOLD_KEYS}
+    data["household_id"] = household.id
     options = await reporting.options_for(ctx.session, household)
     wanted = data.get("kind")
     if wanted and ChangeKind(wanted) in options:

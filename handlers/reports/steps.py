@@ -15,6 +15,10 @@ PICK_VILLAGE, PICK_HOUSEHOLD, PICK_CHANGE = "pick_village", "pick_household", "p
 PICK_FIELD, CORRECT_VALUE, NOTE, CONFIRM = "pick_field", "correct_value", "note", "confirm"
 NEW_NAME, NEW_STATUS, NEW_MEMBERS = "new_name", "new_status", "new_members"
 NEW_WORKERS, NEW_CAUSE = "new_workers", "new_cause"
+NEW_HOUSEHOLD_KEYS = ("new", "new_name")  # dropped when an existing household is chosen
+# A new household's fields, each with the step that asks it: a summary needs all of them.
+NEW_FIELDS = (("name", NEW_NAME), ("status", NEW_STATUS), ("members", NEW_MEMBERS),
+              ("workers", NEW_WORKERS), ("cause", NEW_CAUSE))
 DATE_BEFORE_NOTE = "date_before_note"  # a note's date replaced it; "Sửa" brings it back
 MAX_NAME = 100  # a head of household's name; the column holds 200
 FREE_TEXT_STEPS = frozenset({"note", "correct_value", "new_cause", "reject_reason",
@@ -47,6 +51,34 @@ def hint(ctx: Context, step: str | None = None, field: str | None = None) -> Rep
 def ask_note(ctx: Context) -> Reply:
     """Ask for a note or photo, with a skip button."""
     return ctx.reply("report_ask_note", buttons=[[Button(label("skip"), "skip:")]])
+
+
+def status_buttons() -> list[list[Button]]:
+    """Poor or near-poor, for a new household."""
+    return [
+        [Button("Hộ nghèo", f"ns:{Status.POOR.value}")],
+        [Button("Hộ cận nghèo", f"ns:{Status.NEAR_POOR.value}")],
+    ]
+
+
+def cause_buttons() -> list[list[Button]]:
+    """The causes of poverty, for a new household."""
+    return [[Button(label(f"cause.{c}"), f"nc:{c}")] for c in CAUSES]
+
+
+def missing_new_step(new: dict[str, Any]) -> str | None:
+    """The step asking the first field a new household still lacks (None: it is complete)."""
+    return next((step for field, step in NEW_FIELDS if new.get(field) in (None, "")), None)
+
+
+def ask_missing_new(ctx: Context, data: dict[str, Any], step: str) -> Reply:
+    """Ask the new household's missing field (a name asked again restarts its fields)."""
+    save(ctx, step, data)
+    if step == NEW_STATUS:
+        return ctx.reply("report_new_status", buttons=status_buttons(), name=data["new"]["name"])
+    if step == NEW_CAUSE:
+        return ctx.reply("report_new_cause", buttons=cause_buttons())
+    return ctx.reply(f"report_{step}")
 
 
 def household_label(household: Household) -> str:

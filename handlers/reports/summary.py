@@ -6,14 +6,18 @@ import datetime as dt
 from typing import Any
 
 from handlers.context import Context
-from handlers.reports.steps import CONFIRM, save
+from handlers.reports.steps import CONFIRM, ask_missing_new, missing_new_step, save
 from messaging.labels import label
 from messaging.messages import Button, Reply
 from storage.models import Household, Unit
 
 
 async def summary(ctx: Context, data: dict[str, Any]) -> list[Reply]:
-    """Show the finished report with Confirm / Change / Cancel."""
+    """Show the finished report with Confirm / Change / Cancel; a new household lacking a
+    field is never summed up: that field is asked instead."""
+    missing = missing_new_step(data["new"]) if "new" in data else None
+    if missing:
+        return [ask_missing_new(ctx, data, missing)]
     data.setdefault("happened_on", ctx.today.isoformat())
     save(ctx, CONFIRM, data)
     village = await ctx.session.get(Unit, data["village_id"]) if data.get("village_id") else None
