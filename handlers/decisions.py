@@ -128,7 +128,13 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
         and change.reported_by == ctx.user.id
     ):
         buttons = [[Button(label("undo"), f"undo:{change.id}")]]
-    return ctx.reply("report_problem", buttons=buttons, code=error.code, **error.details)
+    details = dict(error.details)
+    if error.code == "not_possible":  # the household changed after the summary was shown
+        household, kind = details["household"], details["kind"]
+        details.setdefault("status_label", label(f"status.{household.status}"))
+        details.setdefault("change_label", label(kind.value))
+        details.setdefault("suggestion", None)
+    return ctx.reply("report_problem", buttons=buttons, code=error.code, **details)
 
 
 async def _notify_deciders(ctx: Context, change: StatusChange) -> tuple[list[Reply], bool]:

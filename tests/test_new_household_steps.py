@@ -106,3 +106,31 @@ async def _village_id(db: Database) -> int:
         found = await session.scalar(select(Unit.id).where(Unit.name == "Thôn Chợ"))
         assert found is not None
         return found
+
+
+async def test_a_summary_the_household_outgrew_is_explained_on_confirm(
+    demo_db: Database, clock: FixedClock
+) -> None:
+    """Found by the same fuzz test: the household's status changed between the summary and
+    Xác nhận (another report decided meanwhile); the refusal names the status and change."""
+    head = await head_chat(demo_db, clock)
+    await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
+    assert "Thay đổi: Thoát nghèo hẳn." in head.text
+    async with demo_db.transaction() as session:
+        dec = await session.get(Household, await household_id(demo_db, "pham thi dec"))
+        assert dec is not None
+        dec.status = "out"
+    await head.press("Xác nhận")
+    assert "Xin lỗi" not in head.text
+    assert 'Hộ Phạm Thị Đéc đang là hộ' in head.text and 'không thể "Thoát nghèo hẳn"' in head.text
+    assert await stored(demo_db) == []
+
+
+async def test_a_forged_confirm_value_sends_nothing(demo_db: Database, clock: FixedClock) -> None:
+    head = await head_chat(demo_db, clock)
+    await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
+    await head.say(button="cf:ok")
+    assert "Đã lưu" not in head.text and "Xác nhận" in head.text  # the summary's hint
+    assert await stored(demo_db) == []
+    await head.say("1")  # the summary's own Xác nhận, by its number
+    assert await stored(demo_db) == [("Phạm Thị Đéc", "exit_poverty")]

@@ -35,6 +35,7 @@ FLOW_BUTTONS: dict[str, tuple[str, frozenset[str] | None]] = {
     "rn": (PICK_HOUSEHOLD, None),
     "ns": (NEW_STATUS, frozenset({Status.POOR.value, Status.NEAR_POOR.value})),
     "nc": (NEW_CAUSE, frozenset(CAUSES)),
+    "cf": (CONFIRM, frozenset({"yes", "edit", "no"})),  # a forged value sends nothing
 }
 
 
