@@ -15,6 +15,7 @@ from bot import logs
 from bot.app import UnknownUser, build, console_identity
 from bot.channels.console import ConsoleChat
 from bot.cli_admin import make_invite, print_audit, print_users
+from bot.notice_sender import NoticeSender
 from bot.settings import Settings
 from services.demo import has_plans, load_demo
 from services.plan_import import ImportResult, import_plan
@@ -123,7 +124,9 @@ async def _console(as_name: str | None) -> None:
                 external_id = await console_identity(app.db, as_name)
             except UnknownUser as error:
                 raise click.ClickException(str(error)) from error
-        await ConsoleChat(app.dispatcher, external_id).run()
+        console = ConsoleChat(app.dispatcher, external_id)
+        console.send_notices = NoticeSender(app, console).send_now
+        await console.run()
     finally:
         await app.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from services.access import Scope
 from services.lookup import best_households, best_units
 from services.onboarding import create_invite, new_person, same_role_over
 from storage.audit import events_for, now
+from storage.ledger import utc
 from storage.models import AuditEvent, ChatIdentity, Household, User, UserScope
 from storage.people import PRIVATE, find_users
 from storage.unit_tree import UnitNode, UnitTree, unit_tree
@@ -85,16 +87,19 @@ async def print_audit(household: str | None, village: str | None) -> None:
                     raise click.ClickException(f'Không tìm thấy thôn "{village}".')
                 events = await events_for(session, village_ids=[v.id for v in villages])
             names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
+            zone = ZoneInfo(app.settings.timezone)
             for event in sorted(events, key=lambda e: e.id):
-                click.echo(_audit_line(event, names))
+                click.echo(_audit_line(event, names, zone))
     finally:
         await app.close()
 
 
-def _audit_line(event: AuditEvent, names: dict[int, str]) -> str:
-    """One event as a sentence: when, who, through which channel, what happened."""
+def _audit_line(event: AuditEvent, names: dict[int, str], zone: ZoneInfo) -> str:
+    """One event as a sentence: when (local time), who, through which channel, what."""
     who = names.get(event.actor_id, "") if event.actor_id else ""
+    told = [names.get(i, "?") for i in (event.after or {}).get("to", [])]
     return " ".join(render("audit_event", event=event, who=who or render("label", key="system"),
+                           at=utc(event.at).astimezone(zone), told=told,
                            label=label).split("\n"))
 
 

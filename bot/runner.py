@@ -20,6 +20,7 @@ from bot.channels import startup, telegram, zalo
 from bot.channels.base import Channel, ChannelRegistry
 from bot.channels.intake import Intake, bot_id
 from bot.channels.zalo_api import ZaloApi
+from bot.notice_sender import NoticeSender
 from bot.settings import BadSetting, Settings, check_webhook_secrets, secure_cookie
 from bot.web import MediaStore, WebServer
 from bot.webview.base import Site
@@ -39,6 +40,7 @@ class Running:
     media: MediaStore | None = None
     scheduler: Any = field(default=None, repr=False)
     made: list[Channel] = field(default_factory=list)  # running or being retried
+    notices: NoticeSender | None = None
     retries: list[asyncio.Task[None]] = field(default_factory=list, repr=False)
 
 
@@ -94,6 +96,10 @@ async def serve(app: App, with_scheduler: bool = True,
         if running.web is not None:
             await running.web.start()
         await start_channels(running, receive)
+        if receive:  # a bot that answers sends the notices its answers queue
+            running.notices = NoticeSender(app, running.registry)
+            app.dispatcher.on_notices = running.notices.wake
+            running.notices.start()
         if with_scheduler:
             running.scheduler = await start_scheduler(app, running.registry)
         yield running
@@ -209,6 +215,8 @@ async def _stop_all(running: Running) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    if running.notices is not None:
+        await running.notices.stop()
     shutdown = getattr(running.scheduler, "shutdown", None)
     if callable(shutdown):
         result = shutdown()

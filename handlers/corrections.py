@@ -94,8 +94,7 @@ async def typed_reason(ctx: Context, text: str) -> list[Reply]:
     text = render("correction_request", what=what, request=request, reporter=ctx.user)
     buttons = [[Button(label("approve_correction"), f"ca:{request.id}"),
                 Button(label("reject"), f"cn:{request.id}")]]
-    notes, reached = await decisions.to_deciders(ctx, change.village_id, text, buttons)
-    ctx.outbox.extend(notes)
+    reached = await decisions.to_deciders(ctx, change, text, buttons, "correction_request")
     return [ctx.reply("correction_saved", request=request, what=what, reached=reached)]
 
 
@@ -138,7 +137,7 @@ async def _decide(ctx: Context, request_id: int, approve: bool,
         else [request.requested_by]
     note = render("correction_decided", request=request, what=what, decider=ctx.user,
                   asker=asker)
-    ctx.outbox.extend(await decisions.to_users(ctx, [i for i in told if i != ctx.user.id], note))
+    await decisions.to_users(ctx, "correction_decided", told, note, change)
     return [ctx.reply("correction_done", request=request, what=what, asker=asker)]
 
 

@@ -9,10 +9,10 @@ from domain.roles import CAN_CONFIRM, Role
 from domain.statuses import ChangeKind
 from handlers.context import Context
 from messaging.labels import label
-from messaging.messages import Address, Button, Reply
+from messaging.messages import Button, Reply
 from messaging.render import render
 from services import decisions as decision_cases
-from services import reporting
+from services import notices, reporting
 from services.recipients import admins as admins_of
 from storage import conversations
 from storage.models import Household, StatusChange, Unit, User
@@ -57,8 +57,7 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
         conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
     conversations.save(ctx.conversation, conversations.IDLE, {})
-    notes, reached = await _notify_deciders(ctx, change)
-    ctx.outbox.extend(notes)
+    reached = await _notify_deciders(ctx, change)
     undo = [[Button(label("undo"), f"undo:{change.id}")]]
     return [ctx.reply("report_saved", buttons=undo, change=change, reached=reached)]
 
@@ -113,7 +112,7 @@ async def decide_or_undo(
     if ctx.user.role != Role.OFFICER.value:  # a leader decided: the village's officer hears
         told += [u.id for u in await decision_cases.officers_of(ctx.session, change.village_id)]
     note = render("decision_for_reporter", change=change, what=text, decider=ctx.user)
-    ctx.outbox.extend(await to_users(ctx, [i for i in told if i != ctx.user.id], note))
+    await to_users(ctx, "decided", told, note, change)
     return [ctx.reply("decision_done", change=change, what=text)]
 
 
@@ -137,44 +136,45 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
     return ctx.reply("report_problem", buttons=buttons, code=error.code, **details)
 
 
-async def _notify_deciders(ctx: Context, change: StatusChange) -> tuple[list[Reply], bool]:
+async def _notify_deciders(ctx: Context, change: StatusChange) -> bool:
     text = render(
         "decision_request", what=await describe(ctx, change), reporter=ctx.user, change=change
     )
-    return await to_deciders(ctx, change.village_id, text, decision_buttons(change))
+    return await to_deciders(ctx, change, text, decision_buttons(change), "filed")
 
 
 async def to_deciders(
-    ctx: Context, village_id: int, text: str, buttons: list[list[Button]]
-) -> tuple[list[Reply], bool]:
-    """Send to those who may decide for the village; when none has a private chat with the
-    bot, the admins are told whom to ask (False: nobody was reached)."""
+    ctx: Context, change: StatusChange, text: str, buttons: list[list[Button]], kind: str
+) -> bool:
+    """Tell those who may decide for the report's village; when none has a private chat
+    with the bot, the admins are told whom to ask (False: nobody was reached)."""
     assert ctx.user is not None
-    deciders = [u for u in await decision_cases.deciders_for(ctx.session, village_id)
+    deciders = [u for u in await decision_cases.deciders_for(ctx.session, change.village_id)
                 if u.id != ctx.user.id]
-    notes = await to_users(ctx, [u.id for u in deciders], text, buttons)
-    if notes or (not deciders and ctx.user.role in {r.value for r in CAN_CONFIRM}):
-        return notes, True  # reached, or the sender decides it themselves
-    village = await ctx.session.get(Unit, village_id)
+    reached = await to_users(ctx, kind, [u.id for u in deciders], text, change, buttons)
+    if reached or (not deciders and ctx.user.role in {r.value for r in CAN_CONFIRM}):
+        return True  # reached, or the sender decides it themselves
+    village = await ctx.session.get(Unit, change.village_id)
     alert = render("nobody_reachable_admin", deciders=deciders, village=village,
                    sender=ctx.user)
-    admins = [u.id for u in await admins_of(ctx.session) if u.id != ctx.user.id]
-    return await to_users(ctx, admins, alert), False
+    admins = [u.id for u in await admins_of(ctx.session)]
+    await to_users(ctx, "unreachable", admins, alert, change)
+    return False
 
 
 async def to_users(
-    ctx: Context, user_ids: list[int], text: str, buttons: list[list[Button]] | None = None
-) -> list[Reply]:
-    """The same notification to each private chat of these users (not this chat)."""
-    replies = []
-    for identity in await decision_cases.chats_of(ctx.session, user_ids):
-        if identity.channel == ctx.message.channel and identity.chat_id == ctx.message.chat_id:
-            continue
-        address = Address(
-            identity.channel, identity.chat_id or identity.external_id, identity.external_id
-        )
-        replies.append(Reply(text, buttons=buttons or [], to=address))
-    return replies
+    ctx: Context, kind: str, user_ids: list[int], text: str, change: StatusChange,
+    buttons: list[list[Button]] | None = None,
+) -> list[int]:
+    """Queue the notice about a report to each of these users but the sender (delivery
+    ledger, this update's transaction, audited); returns those with a private chat."""
+    assert ctx.user is not None
+    others = [i for i in user_ids if i != ctx.user.id]
+    told = await notices.tell(ctx.session, kind, others, text, ctx.now, change.id, buttons)
+    if told:
+        reporting.audit_change(ctx.session, ctx.user, ctx.message.channel, "notice.queue",
+                               change, None, {"kind": kind, "to": told})
+    return told
 
 
 def decision_buttons(change: StatusChange, numbered: bool = False) -> list[list[Button]]:

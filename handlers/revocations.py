@@ -67,7 +67,7 @@ async def typed_reason(ctx: Context, text: str) -> list[Reply]:
         return [decisions.problem_reply(ctx, error)]
     what = await decisions.describe(ctx, change)
     note = render("revoke_notice", what=what, reason=reason, decider=ctx.user)
-    told = [i for i in await corrections.told_of(ctx.session, change) if i != ctx.user.id]
-    ctx.outbox.extend(await decisions.to_users(ctx, told, note))
+    await decisions.to_users(ctx, "revoked", await corrections.told_of(ctx.session, change),
+                             note, change)
     buttons = decisions.decision_buttons(change)
     return [ctx.reply("revoke_done", buttons=buttons, what=what, reason=reason)]

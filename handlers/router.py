@@ -17,6 +17,7 @@ from handlers import accounts, drafts, groups, intents, pending, questions, repo
 from handlers.context import Context, WebLinks
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
+from services import notices
 from storage import conversations
 from storage.db import Database
 from storage.people import user_for_chat
@@ -64,8 +65,10 @@ class Dispatcher:
         clock: Callable[[], dt.datetime] | None = None,
         calendar: Calendar | None = None,
         web: WebLinks | None = None,
+        on_notices: Callable[[], None] | None = None,
     ) -> None:
         self.db, self.web = db, web
+        self.on_notices = on_notices  # wakes the notice sender once notices are committed
         self.zone = ZoneInfo(timezone)
         self.cal = calendar or Calendar(timezone=timezone)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -111,6 +114,9 @@ class Dispatcher:
                 session, message.chat_id, replies + ctx.outbox
             ):
                 raise _Taken
+            queued = session.info.pop(notices.QUEUED, False)
+        if queued and self.on_notices is not None:
+            self.on_notices()
         return replies + ctx.outbox
 
 

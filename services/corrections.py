@@ -20,12 +20,11 @@ from services import closures
 from services.access import scope_of
 from services.decisions import (
     KEPT,
-    deciders_for,
     household_values,
-    officers_of,
     unlist_if_new,
 )
 from services.reporting import ReportError, audit_change, reporter_villages
+from storage import notice_rows
 from storage.idlists import among
 from storage.models import CorrectionRequest, Household, StatusChange, User
 
@@ -175,7 +174,8 @@ def undo(session: AsyncSession, user: User, channel: str, change: StatusChange,
         if name in KEPT:
             setattr(household, name, value)
     audit_change(session, user, channel, "household.update", None, before,
-                 household_values(household) | {"report": change.id}, household=household)
+                 household_values(household) | {"report": change.id, "undone": True},
+                 household=household)
     if change.state == ReportState.CORRECTED.value:
         unlist_if_new(session, user, channel, household, change)
 
@@ -217,11 +217,9 @@ async def waiting_in_scope(session: AsyncSession, user: User,
 
 async def told_of(session: AsyncSession, change: StatusChange,
                   request: CorrectionRequest | None = None) -> list[int]:
-    """Everyone told of a report: its reporter, decider, the village's deciders and officers."""
+    """Everyone told about a report (the ledger's notices about it), its head, and the one
+    who confirmed it (they may have confirmed from /cho without a notice)."""
     ids = [change.reported_by, change.decided_by]
-    if request is not None:
-        ids += [request.requested_by, request.decided_by]
-    ids += [u.id for u in await deciders_for(session, change.village_id)]
-    ids += [u.id for u in await officers_of(session, change.village_id)]
+    ids += [request.requested_by] if request is not None else []
+    ids += await notice_rows.told_about(session, change.id)
     return list(dict.fromkeys(i for i in ids if i is not None))
-

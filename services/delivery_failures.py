@@ -35,6 +35,7 @@ async def report_failures(db: Database, broadcaster: Broadcaster, now: dt.dateti
         names = {u.id: u.name for u in (await session.scalars(select(User))).all()}
     if failures:
         lines = [{"name": names.get(row.recipient_id, "?"), "period": row.period,
+                  "report": row.report_id, "notice": row.kind.startswith("notice."),
                   "kind": render("digest_labels", key=f"kind.{row.kind}"),
                   "error": row.error or "",
                   "maybe": (row.error or "").startswith("maybe delivered")} for row in failures]

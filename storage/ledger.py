@@ -27,6 +27,7 @@ from storage.models import Delivery
 class DeliveryState(StrEnum):
     """Life of a ledger row."""
 
+    QUEUED = "queued"  # a notice written with the change it tells, not yet claimed
     CLAIMED = "claimed"  # being composed: nothing went out yet
     SENDING = "sending"  # the request may be out: never claimed again
     SENT = "sent"
@@ -85,6 +86,7 @@ async def reclaim(
     """Take over a row due for retry or claimed too long ago; False if someone else did."""
     now = utc(now)
     claimable = or_(
+        Delivery.state == DeliveryState.QUEUED.value,
         and_(Delivery.state == DeliveryState.RETRY.value, Delivery.next_attempt_at <= now),
         and_(Delivery.state == DeliveryState.CLAIMED.value, Delivery.claimed_at < now - lease),
     )
@@ -104,6 +106,8 @@ async def reclaim(
 
 def is_claimable(row: Delivery, now: dt.datetime, lease: dt.timedelta) -> bool:
     """Whether `reclaim` may succeed on this row now (saves a write when it cannot)."""
+    if row.state == DeliveryState.QUEUED.value:
+        return True
     if row.state == DeliveryState.RETRY.value:
         return row.next_attempt_at is None or utc(row.next_attempt_at) <= utc(now)
     if row.state == DeliveryState.CLAIMED.value:

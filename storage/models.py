@@ -305,6 +305,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("kind", "period", "recipient_id", name="uq_delivery_key"),
         Index("ix_delivery_state", "state"),
+        Index("ix_delivery_report", "report_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -323,6 +324,8 @@ class Delivery(Base):
     chat_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[dt.datetime | None]  # failure reported to the admins
+    report_id: Mapped[int | None] = mapped_column(BigInteger)  # a notice: the report it tells
+    content: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # a notice's replies
 
 
 class UnitTreeVersion(Base):

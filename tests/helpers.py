@@ -7,6 +7,9 @@ import itertools
 
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage, Reply
+from services import notices
+from services.broadcast import Broadcaster, DeliveryPolicy
+from services.deliveries import Run
 from storage.db import Database
 from storage.people import find_users, link_chat
 
@@ -63,9 +66,11 @@ class Chat:
             user_name=self.name,
             update_key=update_key or f"u{next(_update_ids)}",
         )
+        woken: list[bool] = []
+        self.dispatcher.on_notices = lambda: woken.append(True)  # as the bot's sender is
         replies = await self.dispatcher.handle(message)
         self.last = [r for r in replies if r.to is None]
-        return replies
+        return replies + (await sent_notices(self.dispatcher) if woken else [])
 
     async def press(self, label_part: str) -> list[Reply]:
         """Press the button of the last replies whose label contains `label_part`."""
@@ -94,3 +99,34 @@ async def login(db: Database, name: str, user_id: str | None = None, channel: st
 def outbox(replies: list[Reply]) -> list[Reply]:
     """Replies addressed to other chats (notifications)."""
     return [r for r in replies if r.to is not None]
+
+
+class NoticeRecorder:
+    """A channel registry running every channel the tests use, recording each notice."""
+
+    def __init__(self) -> None:
+        self.sent: list[Reply] = []
+
+    @property
+    def channels(self) -> dict[str, object]:
+        """Every channel a test links chats on."""
+        return dict.fromkeys(("test", "telegram", "zalo", "console"))
+
+    async def deliver(self, reply: Reply) -> bool:
+        """Record the notice (its address is set by the broadcaster)."""
+        self.sent.append(reply)
+        return True
+
+
+async def _no_sleep(seconds: float) -> None:
+    """Rate limits are not waited out in tests."""
+
+
+async def sent_notices(dispatcher: Dispatcher, token: str = "tests") -> list[Reply]:
+    """Send the notices the ledger holds as due, as a bot process would after a commit."""
+    recorder = NoticeRecorder()
+    policy = DeliveryPolicy(per_second=1000.0, per_chat_seconds=0.0)
+    run = Run(dispatcher.db, Broadcaster(recorder, policy, sleep=_no_sleep), dispatcher.cal,
+              policy, dispatcher.clock, token)
+    await notices.send_due(run)
+    return recorder.sent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from handlers.router import Dispatcher
@@ -30,11 +30,24 @@ class ConsoleChat:
     name = CHANNEL
 
     def __init__(
-        self, dispatcher: Dispatcher, external_id: str, display: Callable[[str], None] | None = None
+        self, dispatcher: Dispatcher, external_id: str,
+        display: Callable[[str], None] | None = None,
+        send_notices: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.external_id = external_id
         self.display = display or print
+        self.send_notices = send_notices  # after each message: the notices it queued
+
+    @property
+    def channels(self) -> dict[str, object]:
+        """As a channel registry for notices: only the console runs here."""
+        return {CHANNEL: self}
+
+    async def deliver(self, reply: Reply) -> bool:
+        """A notice to a console user: printed, marked with its recipient."""
+        self.display(self._format(reply))
+        return True
 
     async def say(self, text: str) -> list[Reply]:
         """Send one line as this console user; print what the bot answers."""
@@ -44,6 +57,8 @@ class ConsoleChat:
         replies = await self.dispatcher.handle(message)
         for reply in replies:
             self.display(self._format(reply))
+        if self.send_notices is not None:
+            await self.send_notices()
         return replies
 
     def _format(self, reply: Reply) -> str:
