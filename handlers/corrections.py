@@ -94,8 +94,10 @@ async def typed_reason(ctx: Context, text: str) -> list[Reply]:
     text = render("correction_request", what=what, request=request, reporter=ctx.user)
     buttons = [[Button(label("approve_correction"), f"ca:{request.id}"),
                 Button(label("reject"), f"cn:{request.id}")]]
-    reached = await decisions.to_deciders(ctx, change, text, buttons, "correction_request")
-    return [ctx.reply("correction_saved", request=request, what=what, reached=reached)]
+    reached, admins = await decisions.to_deciders(ctx, change, text, buttons,
+                                                  "correction_request")
+    return [ctx.reply("correction_saved", request=request, what=what, reached=reached,
+                      admins=admins)]
 
 
 async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:

@@ -57,9 +57,10 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
         conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
     conversations.save(ctx.conversation, conversations.IDLE, {})
-    reached = await _notify_deciders(ctx, change)
+    reached, admins = await _notify_deciders(ctx, change)
     undo = [[Button(label("undo"), f"undo:{change.id}")]]
-    return [ctx.reply("report_saved", buttons=undo, change=change, reached=reached)]
+    return [ctx.reply("report_saved", buttons=undo, change=change, reached=reached,
+                      admins=admins)]
 
 
 async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
@@ -136,7 +137,7 @@ def problem_reply(ctx: Context, error: reporting.ReportError) -> Reply:
     return ctx.reply("report_problem", buttons=buttons, code=error.code, **details)
 
 
-async def _notify_deciders(ctx: Context, change: StatusChange) -> bool:
+async def _notify_deciders(ctx: Context, change: StatusChange) -> tuple[bool, bool]:
     text = render(
         "decision_request", what=await describe(ctx, change), reporter=ctx.user, change=change
     )
@@ -145,32 +146,34 @@ async def _notify_deciders(ctx: Context, change: StatusChange) -> bool:
 
 async def to_deciders(
     ctx: Context, change: StatusChange, text: str, buttons: list[list[Button]], kind: str
-) -> bool:
+) -> tuple[bool, bool]:
     """Tell those who may decide for the report's village; when none has a private chat
-    with the bot, the admins are told whom to ask (False: nobody was reached)."""
+    with the bot, the admins are told whom to ask, when they open the bot if none has yet.
+    (reached a decider, an admin has a chat)."""
     assert ctx.user is not None
     deciders = [u for u in await decision_cases.deciders_for(ctx.session, change.village_id)
                 if u.id != ctx.user.id]
     reached = await to_users(ctx, kind, [u.id for u in deciders], text, change, buttons)
     if reached or (not deciders and ctx.user.role in {r.value for r in CAN_CONFIRM}):
-        return True  # reached, or the sender decides it themselves
+        return True, True  # reached, or the sender decides it themselves
     village = await ctx.session.get(Unit, change.village_id)
     alert = render("nobody_reachable_admin", deciders=deciders, village=village,
                    sender=ctx.user)
     admins = [u.id for u in await admins_of(ctx.session)]
-    await to_users(ctx, "unreachable", admins, alert, change)
-    return False
+    await to_users(ctx, "unreachable", admins, alert, change, waiting=True)
+    return False, bool(await notices.reachable(ctx.session, admins))
 
 
 async def to_users(
     ctx: Context, kind: str, user_ids: list[int], text: str, change: StatusChange,
-    buttons: list[list[Button]] | None = None,
+    buttons: list[list[Button]] | None = None, waiting: bool = False,
 ) -> list[int]:
     """Queue the notice about a report to each of these users but the sender (delivery
     ledger, this update's transaction, audited); returns those with a private chat."""
     assert ctx.user is not None
     others = [i for i in user_ids if i != ctx.user.id]
-    told = await notices.tell(ctx.session, kind, others, text, ctx.now, change.id, buttons)
+    told = await notices.tell(ctx.session, kind, others, text, ctx.now, change.id, buttons,
+                              waiting)
     if told:
         reporting.audit_change(ctx.session, ctx.user, ctx.message.channel, "notice.queue",
                                change, None, {"kind": kind, "to": told})

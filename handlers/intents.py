@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import accounts, corrections, pending, questions, revocations, targets
+from handlers import (
+    accounts,
+    closing,
+    corrections,
+    pending,
+    questions,
+    revocations,
+    targets,
+)
 from handlers.answers import ANSWERS
 from handlers.context import Context
 from messaging.messages import Button, Reply
@@ -161,4 +169,5 @@ ROUTES: dict[Intent, IntentHandler] = {
     Intent.REPORT: targets.report,
     Intent.CORRECTION: corrections.asked,
     Intent.REVOKE: revocations.asked,
+    Intent.APPROVE_PERIOD: closing.asked,
 }

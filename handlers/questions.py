@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from domain.names import fold, split_title
 from handlers.context import Context
 from messaging.labels import label
 from messaging.messages import Button, Reply
@@ -36,10 +37,11 @@ async def household_answer(ctx: Context, name: str) -> list[Reply]:
     found = await ask.households_named(ctx.session, ctx.user, name)
     if not found:
         return [ctx.reply("household_not_found", name=name)]
-    if len(found) > 1:
+    close = found[0].name_key != fold(split_title(name)[1])  # no household of that name
+    if len(found) > 1 or close:  # never another family's card as if it were the one asked
         labels = await ask.household_labels(ctx.session, found)
         buttons = [[Button(labels[h.id], f"h:{h.id}")] for h in found]
-        return [ctx.reply("ask_which_household", buttons=buttons, name=name)]
+        return [ctx.reply("ask_which_household", buttons=buttons, name=name, close=close)]
     return [await household_reply(ctx, found[0].id)]
 
 

@@ -7,13 +7,16 @@ A report dated in a closed period can only be corrected through a correction req
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.periods import Period, PeriodKind, period_of
+from domain.statuses import CorrectionState
 from storage.audit import record
-from storage.models import PeriodClose, User
+from storage.idlists import among
+from storage.models import CorrectionRequest, PeriodClose, StatusChange, User
 from storage.unit_tree import unit_tree
 
 
@@ -49,3 +52,30 @@ async def close_period(session: AsyncSession, user: User | None, unit_id: int, p
     record(session, actor_id=user.id if user else None, channel=channel, action="period.close",
            entity="unit", entity_id=unit_id, after={"period": period.key})
     return True
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a period holds before it is closed: its reports by state, requests waiting."""
+
+    by_state: dict[str, int]
+    corrections_waiting: int
+
+
+async def summary(session: AsyncSession, unit_id: int, period: Period,
+                  cutoff_day: int = 0) -> Summary:
+    """The unit's reports dated in the period, counted by state, and correction requests
+    still waiting on its reports."""
+    villages = (await unit_tree(session)).under(unit_id, "village")
+    dated = (StatusChange.happened_on >= period.start(cutoff_day),
+             StatusChange.happened_on <= period.end(cutoff_day))
+    rows = (await session.execute(
+        select(StatusChange.state, func.count()).where(among(StatusChange.village_id, villages),
+                                                       *dated)
+        .group_by(StatusChange.state))).all()
+    waiting = await session.scalar(
+        select(func.count()).select_from(CorrectionRequest)
+        .join(StatusChange, StatusChange.id == CorrectionRequest.change_id)
+        .where(CorrectionRequest.state == CorrectionState.PENDING.value,
+               among(StatusChange.village_id, villages), *dated))
+    return Summary({str(state): int(n) for state, n in rows}, int(waiting or 0))

@@ -37,10 +37,11 @@ QUEUED = "notices_queued"  # session.info flag: the dispatcher wakes the sender 
 
 async def tell(session: AsyncSession, kind: str, user_ids: list[int], text: str,
                now: dt.datetime, report_id: int | None = None,
-               buttons: list[list[Button]] | None = None) -> list[int]:
-    """Queue one notice to each of these users who has a private chat with the bot;
-    returns those (the others cannot be reached)."""
-    reachable = await _reachable(session, list(dict.fromkeys(user_ids)))
+               buttons: list[list[Button]] | None = None, waiting: bool = False) -> list[int]:
+    """Queue one notice to each of these users who has a private chat with the bot
+    (`waiting`: to each, sent once they have one); returns those it was queued for."""
+    wanted = list(dict.fromkeys(user_ids))
+    reachable = wanted if waiting else await _reachable(session, wanted)
     content = stored.dump([Reply(text, buttons=buttons or [])])
     key = notice_rows.event_key()
     for user_id in reachable:
@@ -48,6 +49,11 @@ async def tell(session: AsyncSession, kind: str, user_ids: list[int], text: str,
     if reachable:
         session.info[QUEUED] = True
     return reachable
+
+
+async def reachable(session: AsyncSession, user_ids: list[int]) -> list[int]:
+    """Those of these users who have a private chat with the bot."""
+    return await _reachable(session, user_ids)
 
 
 async def _reachable(session: AsyncSession, user_ids: list[int]) -> list[int]:
@@ -63,7 +69,7 @@ async def send_due(run: Run) -> Counter[str]:
     """Send every notice due whose recipient has a chat on a channel running here."""
     lease = dt.timedelta(minutes=run.policy.lease_minutes)
     async with run.db.reading() as session:
-        rows = await notice_rows.due(session, run.clock(), lease)
+        rows = await notice_rows.due(session, run.clock(), lease, run.broadcaster.running)
         chats = {row.id: await chat_for(session, row.recipient_id, run.broadcaster.running)
                  for row in rows}
     results: Counter[str] = Counter()

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ledger import DeliveryState, utc
-from storage.models import Delivery
+from storage.models import ChatIdentity, Delivery
+from storage.people import PRIVATE
 
 NOTICE = "notice."  # every notice kind starts so: notice.filed, notice.decided, ...
 
@@ -34,15 +36,19 @@ def add(session: AsyncSession, kind: str, key: str, recipient_id: int, now: dt.d
 
 
 async def due(session: AsyncSession, now: dt.datetime, lease: dt.timedelta,
-              limit: int = 200) -> list[Delivery]:
-    """Notices to send now: queued, due for retry, or claimed by a process now gone."""
+              channels: Collection[str], limit: int = 200) -> list[Delivery]:
+    """Notices to send now on these channels: queued, due for retry, or claimed by a
+    process now gone, to someone with a private chat there (others wait, never in the way)."""
     now = utc(now)
     claimable = or_(
         Delivery.state == DeliveryState.QUEUED.value,
         and_(Delivery.state == DeliveryState.RETRY.value, Delivery.next_attempt_at <= now),
         and_(Delivery.state == DeliveryState.CLAIMED.value, Delivery.claimed_at < now - lease),
     )
-    query = select(Delivery).where(Delivery.kind.startswith(NOTICE), claimable)
+    reachable = select(ChatIdentity.user_id).where(ChatIdentity.chat_type == PRIVATE,
+                                                   ChatIdentity.channel.in_(list(channels)))
+    query = select(Delivery).where(Delivery.kind.startswith(NOTICE), claimable,
+                                   Delivery.recipient_id.in_(reachable))
     return list((await session.scalars(query.order_by(Delivery.id).limit(limit))).all())
 
 

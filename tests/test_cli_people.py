@@ -63,8 +63,9 @@ def test_a_corrected_report_reads_as_a_story(cli) -> None:  # type: ignore[no-un
               "Đỗ Thị Nga (console): xác nhận báo cáo số 1",
               "Bùi Thị Minh (console): đề nghị sửa báo cáo số 1 đã xác nhận, lý do: hộ chưa thoát",
               "Đỗ Thị Nga (console): đồng ý sửa báo cáo số 1",
-              "Đỗ Thị Nga (console): hộ ngoài diện → nghèo (theo báo cáo số 1)",
-              "báo cáo số 1 đã sửa: không còn được tính"]
+              "Đỗ Thị Nga (console): hộ ngoài diện → nghèo (trở lại như trước báo cáo số 1)",
+              "báo cáo số 1 đã sửa: không còn được tính",
+              "báo cho Bùi Thị Minh: kết quả đề nghị sửa (báo cáo số 1)"]
     positions = [story.find(line) for line in wanted]
     assert -1 not in positions and positions == sorted(positions), story
 

@@ -92,8 +92,8 @@ async def test_approved_correction_moves_the_figures_back_and_tells_everyone(
         actions = [e.action for e in (await session.scalars(
             select(AuditEvent).where(AuditEvent.channel == "test").order_by(AuditEvent.id))).all()
             if e.action != "identity.link"]
-    assert actions[-4:] == ["correction.request", "correction.approved", "household.update",
-                            "report.corrected"]
+    assert actions[-6:] == ["correction.request", "notice.queue", "correction.approved",
+                            "household.update", "report.corrected", "notice.queue"]
 
 
 async def test_rejected_correction_keeps_the_report_and_tells_why(

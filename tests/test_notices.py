@@ -10,7 +10,7 @@ from domain.names import fold
 from domain.roles import Role
 from handlers.router import Dispatcher
 from messaging.messages import IncomingMessage
-from storage import ledger
+from storage import ledger, notice_rows
 from storage.db import Database
 from storage.models import ChatIdentity, Delivery, Unit, User, UserScope
 from storage.people import find_users, link_chat
@@ -136,3 +136,30 @@ async def _second_officer(db: Database) -> str:
         session.add(UserScope(user_id=user.id, unit_id=village.id))
         await link_chat(session, "test", "test-officer-2", "test-officer-2", user)
     return "test-officer-2"
+
+
+async def test_the_admins_are_told_once_they_open_the_bot(
+        demo_db: Database, clock: FixedClock) -> None:
+    dispatcher = Dispatcher(demo_db, clock=clock)
+    head = Chat(dispatcher, await login(demo_db, "Bùi Thị Minh"))
+    await head.say("hộ bà Phạm Thị Đéc thoát nghèo")
+    replies = await head.say("1")
+    assert not outbox(replies)  # nobody who may decide, no admin has a chat yet
+    assert "Bot sẽ báo quản trị viên ngay khi quản trị viên mở bot" in head.text
+    admin = await login(demo_db, "admin")
+    [alert] = await sent_notices(dispatcher)  # the sweep after the admin opened the bot
+    assert alert.to is not None and alert.to.chat_id == admin and "Thôn Chợ" in alert.text
+    assert await sent_notices(dispatcher) == []
+
+
+async def test_notices_for_a_channel_not_running_here_wait_out_of_the_way(
+        demo_db: Database, clock: FixedClock) -> None:
+    dispatcher = Dispatcher(demo_db, clock=clock)
+    head = await login(demo_db, "Bùi Thị Minh")
+    await login(demo_db, "Đỗ Thị Nga", channel="zalo")  # her chat is on Zalo only
+    await _file(dispatcher, head)
+    async with demo_db.session() as session:
+        lease = dt.timedelta(minutes=15)
+        assert await notice_rows.due(session, clock(), lease, {"test"}) == []
+        [row] = await notice_rows.due(session, clock(), lease, {"test", "zalo"})
+    assert row.kind == "notice.filed" and row.state == "queued"

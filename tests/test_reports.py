@@ -310,7 +310,8 @@ async def test_audit_records_who_and_channel(people: dict[str, Chat], demo_db: D
             )
         ).all()
     actions = [e.action for e in events if e.action != "identity.link"]
-    assert actions == ["report.create", "household.update", "report.confirmed"]
+    assert actions == ["report.create", "notice.queue", "household.update", "report.confirmed",
+                       "notice.queue"]  # who was told: the officer, then the head
     update = events[[e.action for e in events].index("household.update")]
     assert update.before is not None and update.before["status"] == "poor"
     assert update.after is not None and update.after["status"] == "out"

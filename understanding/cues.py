@@ -177,6 +177,10 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
         ),
         (r"\b(?:sai|nham)\b", 3),
     ),
+    Intent.APPROVE_PERIOD: (
+        (r"\b(?:duyet|chot|phe duyet) (?:so lieu|ket qua)\b|\bchot (?:ky|quy|nam)\b"
+         r"|\bapprove (?:the )?figures\b", 10),
+    ),
     Intent.REVOKE: (
         (
             r"\b(?:huy|bo|rut lai|rut|thu hoi|hoan tac|go bo|lay lai)(?: viec| lai)?"

@@ -31,6 +31,7 @@ class Intent(StrEnum):
     REPORT = "report"  # "hộ bà Phạm Thị Đéc thoát nghèo tháng 9"
     CORRECTION = "correction"  # "sửa báo cáo số 1", "hộ Phạm Thị Đéc báo nhầm"
     REVOKE = "revoke"  # "hủy xác nhận báo cáo số 1" (an officer's own confirmation)
+    APPROVE_PERIOD = "approve_period"  # "Duyệt số liệu quý 3/2024" (the commune leader)
     UNKNOWN = "unknown"
 
 
