@@ -5,8 +5,8 @@ written in the transaction of the change it tells: `content` holds the message a
 composed, `report_id` the report it is about. The rows of a report are the record of who
 was told about it, so a correction tells exactly those people.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04 19:20:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
