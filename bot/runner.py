@@ -112,8 +112,14 @@ def web_pages(app: App, registry: ChannelRegistry) -> list[Any]:
     settings = app.settings
     site = Site(app.db, app.dispatcher.cal, settings.web_session_hours, secure_cookie(settings),
                 settings.telegram_bot_token, settings.telegram_init_data_max_age, registry,
-                app.dispatcher.clock)
+                app.dispatcher.clock, wake_notices=lambda: _wake(app))
     return routes(site)
+
+
+def _wake(app: App) -> None:
+    """Wake the notice sender the bot started (none in a process that only sends)."""
+    if app.dispatcher.on_notices is not None:
+        app.dispatcher.on_notices()
 
 
 async def start_channels(running: Running, receive: bool) -> None:

@@ -13,7 +13,7 @@ from bot.channels.base import ChannelRegistry
 from handlers.router import Dispatcher
 from storage.db import Database
 from tests.delivery_fakes import FakeChannel
-from tests.helpers import Chat, FixedClock, login
+from tests.helpers import Chat, FixedClock, login, sent_notices
 from tests.web_world import unit_id, web_world
 
 
@@ -88,7 +88,9 @@ async def test_decision_on_the_web_is_told_in_the_chat(demo_db: Database,
             "csrf": _csrf(page), "decision": "no", "reason": "chưa đủ giấy tờ"})
         assert done.status_code == 200
         assert "Không có báo cáo nào đang chờ" in (await client.get("/web/pending")).text
-    told = "\n".join(r.text for r in chat.to(head.chat_id))
+    assert world.woken, "the web decision did not wake the notice sender"
+    told = "\n".join(r.text for r in await sent_notices(dispatcher)
+                     if r.to is not None and r.to.chat_id == head.chat_id)
     assert "chưa đủ giấy tờ" in told and number in told
 
 

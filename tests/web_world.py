@@ -32,6 +32,12 @@ class WebWorld:
     db: Database
     base: str
     site: Site
+    wakes: list[bool]  # one entry each time a commit woke the notice sender
+
+    @property
+    def woken(self) -> bool:
+        """True once the web view woke the notice sender."""
+        return bool(self.wakes)
 
     async def link(self, name: str) -> str:
         """A one-time login URL for the user called `name`."""
@@ -60,12 +66,14 @@ def init_data(telegram_id: int, token: str = BOT_TOKEN, age: float = 0.0) -> str
 async def web_world(db: Database, registry: ChannelRegistry | None = None,
                     clock: Callable[[], dt.datetime] | None = None) -> AsyncIterator[WebWorld]:
     """Serve the web view over `db` on a free port of 127.0.0.1."""
+    wakes: list[bool] = []
     site = Site(db, Calendar(), bot_token=BOT_TOKEN, registry=registry,
-                clock=clock or (lambda: dt.datetime.now(dt.UTC)))
+                clock=clock or (lambda: dt.datetime.now(dt.UTC)),
+                wake_notices=lambda: wakes.append(True))
     server = WebServer("127.0.0.1", 0)
     server.add_routes(routes(site))
     await server.start()
     try:
-        yield WebWorld(db, f"http://127.0.0.1:{server.port}", site)
+        yield WebWorld(db, f"http://127.0.0.1:{server.port}", site, wakes)
     finally:
         await server.stop()

@@ -38,6 +38,12 @@ class Site:
     init_data_max_age: float = 600.0
     registry: ChannelRegistry | None = None  # decisions made here are told in the chat
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    wake_notices: Callable[[], None] | None = None  # the notice sender, after a decision
+
+    def notices_committed(self) -> None:
+        """Notices were queued in the ledger by a commit: have the sender send them now."""
+        if self.wake_notices is not None:
+            self.wake_notices()
 
     def today(self) -> dt.date:
         """The local date now."""

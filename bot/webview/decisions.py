@@ -12,6 +12,7 @@ from domain.roles import CAN_CONFIRM, Role
 from handlers.context import Context
 from handlers.decisions import decide_or_undo
 from messaging.messages import IncomingMessage, Reply
+from services import notices
 from services.decisions import load_related, pending_in_scope
 from services.digests import describe_change
 from storage.conversations import IDLE
@@ -59,6 +60,9 @@ class DecidePage(Page):
                           self.site.cal.today(now), now, self.site.cal)
             replies = await decide_or_undo(ctx, "ok" if confirm else "no", number,
                                            None if confirm else reason)
+            queued = session.info.pop(notices.QUEUED, False)
+        if queued:  # the chat notices are ledger rows: sent once, by the notice sender
+            self.site.notices_committed()
         await self._tell(ctx.outbox)
         self.show("decided", text=replies[0].text if replies else "")
 
