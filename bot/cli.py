@@ -96,7 +96,7 @@ def demo_data() -> None:
     async def work() -> list[ImportResult]:
         app = await build()
         try:
-            return await load_demo(app.db)
+            return await load_demo(app.db, history=True)
         finally:
             await app.close()
 
@@ -158,7 +158,7 @@ async def _demo_console(as_name: str) -> None:
             click.echo(
                 "Cơ sở dữ liệu trống: nạp dữ liệu mẫu (Cẩm Bình, Hồng Thượng, Cam Phúc Nam)."
             )
-            await load_demo(app.db)
+            await load_demo(app.db, history=True)
     finally:
         await app.close()
     click.echo(f'Đang chat với tư cách "{as_name}". Thử: Thôn Chợ thế nào?  (/exit để thoát)')

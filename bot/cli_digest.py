@@ -125,9 +125,11 @@ async def _preview(app: App, unit_name: str, period: Period, as_name: str | None
             for recipient in await recipients(session, send.kind, period.year, within):
                 if only is None or recipient.user.id in only:
                     replies = await compose(session, Occasion(send, cal, send.due), recipient)
+                    if send.kind is SendKind.WATCH and not replies:
+                        continue  # every village head gets one only with households on watch
                     chat = await chat_for(session, recipient.user.id, ["telegram", "zalo"])
                     _show(send, recipient, replies, chat is not None, out, cal.timezone)
-                    shown += 1
+                    shown += send.kind is not SendKind.WATCH  # asked with or without a plan
         if not shown:
             raise click.ClickException(await _why_nothing(session, found[0], period, as_name))
 

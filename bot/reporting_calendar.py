@@ -21,6 +21,8 @@ def calendar_of(settings: Settings) -> Calendar:
         review_end=_month_day(settings.review_window_end),
         report_deadline=_month_day(settings.yearly_report_deadline),
         deadline_reminder_days=settings.deadline_reminder_days,
+        report_grace_days=settings.report_days_after_cutoff,
+        watch_months=settings.watch_months, watch_days=settings.watch_days_before_cutoff,
         catch_up_days=settings.catch_up_days, timezone=settings.timezone)
 
 

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     review_window_end: str = "12-14"
     yearly_report_deadline: str = "11-10"
     deadline_reminder_days: int = 7
+    report_days_after_cutoff: int = 0  # a quarter's reports are on time until cut-off + this
+    watch_months: int = 36  # newly exited households are watched this long (seed 003, 004)
+    watch_days_before_cutoff: int = 21  # the quarter's watch questions to village heads
     catch_up_days: int = 30
     broadcast_per_second: float = 30.0  # Telegram's ceiling; the Broadcaster keeps its window
     broadcast_per_chat_seconds: float = 1.0

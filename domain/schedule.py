@@ -22,6 +22,7 @@ class SendKind(StrEnum):
     REVIEW = "review"  # the annual household review window opens
     DEADLINE = "deadline"  # the yearly report deadline is near
     PLAN_MISSING = "plan_missing"  # the year is near and its plan is not imported
+    WATCH = "watch"  # village heads: how each household on watch after its exit is doing
 
 
 DIGESTS = (SendKind.OFFICER_DIGEST, SendKind.LEADER_DIGEST, SendKind.AREA_DIGEST)
@@ -34,6 +35,7 @@ AUDIENCE: dict[SendKind, frozenset[Role]] = {
     SendKind.REVIEW: frozenset({Role.VILLAGE_HEAD, Role.OFFICER, Role.COMMUNE_LEADER}),
     SendKind.DEADLINE: frozenset({Role.OFFICER, Role.COMMUNE_LEADER}),
     SendKind.PLAN_MISSING: frozenset({Role.ADMIN, Role.OFFICER}),
+    SendKind.WATCH: frozenset({Role.VILLAGE_HEAD}),
 }
 
 
@@ -50,6 +52,9 @@ class Calendar:
     review_end: tuple[int, int] = (12, 14)
     report_deadline: tuple[int, int] = (11, 10)  # yearly report to the district
     deadline_reminder_days: int = 7
+    report_grace_days: int = 0  # a quarter's reports are on time until its cut-off + this
+    watch_months: int = 36  # a household is watched this long after its exit
+    watch_days: int = 21  # the quarter's watch questions, days before its cut-off
     plan_missing: tuple[int, int] = (12, 1)  # (month, day) of the year before: no plan yet?
     catch_up_days: int = 30  # a digest missed by downtime is still sent this long after
     late_after_hours: int = 2  # a send this long after its time says it comes late
@@ -64,6 +69,10 @@ class Calendar:
         """The local midnight ending `day`, in UTC."""
         local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), ZoneInfo(self.timezone))
         return local.astimezone(dt.UTC)
+
+    def deadline_of(self, period: Period) -> dt.date:
+        """The last local day a period's reports count as on time."""
+        return period.end(self.cutoff_day) + dt.timedelta(days=self.report_grace_days)
 
     def today(self, now: dt.datetime) -> dt.date:
         """The local date at `now`."""
@@ -91,7 +100,8 @@ def planned_sends(year: int, cal: Calendar) -> list[PlannedSend]:
     for quarter in quarters(year):
         cutoff = quarter.end(cal.cutoff_day)
         closing = cal.midnight_after(cutoff)
-        before = ((SendKind.REMINDER, cal.reminder_days), (SendKind.NUDGE, cal.nudge_days))
+        before = ((SendKind.WATCH, cal.watch_days), (SendKind.REMINDER, cal.reminder_days),
+                  (SendKind.NUDGE, cal.nudge_days))
         for kind, days in before:
             sends.append(PlannedSend(kind, quarter, cal.at(cutoff - dt.timedelta(days=days)),
                                      closing, cutoff))

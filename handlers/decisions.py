@@ -54,7 +54,8 @@ async def submit_from_flow(ctx: Context) -> list[Reply]:
                     data.get("evidence"),
                 )
     except reporting.ReportError as error:
-        conversations.save(ctx.conversation, conversations.IDLE, {})
+        if error.code != "date_locked":  # a locked date: the summary stays, to change the date
+            conversations.save(ctx.conversation, conversations.IDLE, {})
         return [problem_reply(ctx, error)]
     conversations.save(ctx.conversation, conversations.IDLE, {})
     reached, admins = await _notify_deciders(ctx, change)

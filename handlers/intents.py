@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 
 from handlers import (
     accounts,
-    closing,
     corrections,
     pending,
     questions,
@@ -169,5 +168,4 @@ ROUTES: dict[Intent, IntentHandler] = {
     Intent.REPORT: targets.report,
     Intent.CORRECTION: corrections.asked,
     Intent.REVOKE: revocations.asked,
-    Intent.APPROVE_PERIOD: closing.asked,
 }

@@ -13,7 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.formatting import whole_number
 from domain.names import fold
 from domain.schedule import Calendar
-from handlers import accounts, drafts, groups, intents, pending, questions, reports, web_link
+from handlers import (
+    accounts,
+    approval,
+    drafts,
+    groups,
+    intents,
+    pending,
+    questions,
+    reports,
+    watch,
+    web_link,
+)
 from handlers.context import Context, WebLinks
 from messaging.messages import Button, IncomingMessage, Reply, cleaned
 from messaging.render import render
@@ -37,6 +48,7 @@ for names, handler in (
     (("cho", "pending", "choxacnhan"), pending.list_pending),
     (("moi", "invite"), accounts.invite_in_chat),
     (("web", "trangweb"), web_link.web_link),
+    (("theodoi", "watch"), watch.next_question),
 ):
     for name in names:
         COMMANDS[name] = handler
@@ -165,6 +177,10 @@ async def on_button(ctx: Context, data: str) -> list[Reply]:
         return await intents.chosen(ctx, value)
     if kind == "dk":
         return await drafts.on_button(ctx, value, route)
+    if kind in ("wq", "wd"):
+        return await watch.on_button(ctx, kind, value)
+    if kind == approval.APPROVE:
+        return await approval.on_button(ctx, value)
     replies = await reports.on_button(ctx, kind, value)
     return replies or [ctx.reply("report_hint", step=ctx.step, field=None)]  # stale or forged
 

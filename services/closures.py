@@ -7,16 +7,13 @@ A report dated in a closed period can only be corrected through a correction req
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.periods import Period, PeriodKind, period_of
-from domain.statuses import CorrectionState
 from storage.audit import record
-from storage.idlists import among
-from storage.models import CorrectionRequest, PeriodClose, StatusChange, User
+from storage.models import PeriodClose, User
 from storage.unit_tree import unit_tree
 
 
@@ -54,28 +51,15 @@ async def close_period(session: AsyncSession, user: User | None, unit_id: int, p
     return True
 
 
-@dataclass(frozen=True)
-class Summary:
-    """What a period holds before it is closed: its reports by state, requests waiting."""
-
-    by_state: dict[str, int]
-    corrections_waiting: int
-
-
-async def summary(session: AsyncSession, unit_id: int, period: Period,
-                  cutoff_day: int = 0) -> Summary:
-    """The unit's reports dated in the period, counted by state, and correction requests
-    still waiting on its reports."""
-    villages = (await unit_tree(session)).under(unit_id, "village")
-    dated = (StatusChange.happened_on >= period.start(cutoff_day),
-             StatusChange.happened_on <= period.end(cutoff_day))
-    rows = (await session.execute(
-        select(StatusChange.state, func.count()).where(among(StatusChange.village_id, villages),
-                                                       *dated)
-        .group_by(StatusChange.state))).all()
-    waiting = await session.scalar(
-        select(func.count()).select_from(CorrectionRequest)
-        .join(StatusChange, StatusChange.id == CorrectionRequest.change_id)
-        .where(CorrectionRequest.state == CorrectionState.PENDING.value,
-               among(StatusChange.village_id, villages), *dated))
-    return Summary({str(state): int(n) for state, n in rows}, int(waiting or 0))
+async def open_period(session: AsyncSession, unit_id: int, period: Period, reason: str,
+                      now: dt.datetime, channel: str = "cli") -> PeriodClose | None:
+    """Unlock an approved period (the admin, with a reason); the closure removed, or None."""
+    closed = await session.get(PeriodClose, (unit_id, period.key))
+    if closed is None:
+        return None
+    await session.delete(closed)
+    record(session, actor_id=None, channel=channel, action="period.open", entity="unit",
+           entity_id=unit_id, before={"period": period.key, "closed_by": closed.closed_by,
+                                      "closed_at": closed.closed_at.isoformat()},
+           after={"period": period.key, "reason": reason})
+    return closed

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.schedule import Calendar, PlannedSend, SendKind
 from messaging.failures import SendFailed, delivery_ref
 from messaging.messages import Reply
-from services import digests, reminders
+from services import digests, reminders, watch_questions
 from services.broadcast import (
     Broadcaster,
     ChannelDown,
@@ -44,6 +44,7 @@ COMPOSERS: dict[SendKind, Composer] = {
     SendKind.REVIEW: reminders.review_reminder,
     SendKind.DEADLINE: reminders.deadline_reminder,
     SendKind.PLAN_MISSING: reminders.plan_missing,
+    SendKind.WATCH: watch_questions.watch_question,
 }
 
 

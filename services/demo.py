@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain.names import fold
 from domain.roles import Role
+from services.demo_history import load_demo_history
 from services.plan_import import ImportResult, import_plan
 from storage.audit import now, record
 from storage.db import Database
@@ -16,12 +17,15 @@ from storage.models import Unit, User
 DEMO_FOLDER = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 
-async def load_demo(db: Database) -> list[ImportResult]:
-    """Import every demo plan (idempotent) and make sure `admin` exists."""
+async def load_demo(db: Database, history: bool = False) -> list[ImportResult]:
+    """Import every demo plan (idempotent) and make sure `admin` exists; `history`: also the
+    demo's confirmed exits of 2024 (services/demo_history.py)."""
     results = [
         await import_plan(db, path, channel="demo") for path in sorted(DEMO_FOLDER.glob("*.csv"))
     ]
     await ensure_admin(db)
+    if history:
+        await load_demo_history(db)
     return results
 
 

@@ -19,11 +19,14 @@ from messaging.messages import Button, Reply
 from messaging.render import render
 from services.charts import village_chart
 from services.closures import closure_of
+from services.completeness import Completeness, completeness, quarter_of
 from services.decisions import pending_in_scope
 from services.figures import Figures, figures_of
 from services.progress import UnitProgress
 from services.recipients import Recipient
 from services.standing import behind_pace, needs_attention, ordered, progress_at, rank
+from services.watch import WatchSummary
+from services.watch import summary as watch_summary
 from services.workbook import ChangeRow, summary_workbook
 from services.workshop import INLINE, Workshop
 from storage.idlists import among
@@ -80,7 +83,9 @@ async def officer_digest(session: AsyncSession, occasion: Occasion,
         if recipient.units else None
     text = render("digest_officer", period=occasion.period, as_of=occasion.as_of,
                   villages=villages, pending_count=pending.count, pending_lines=lines,
-                  expected=share, late=occasion.late, closed=closed, decides=decides)
+                  expected=share, late=occasion.late, closed=closed, decides=decides,
+                  reporting=await reporting_of(session, recipient.units, occasion),
+                  watch=await watch_of(session, [u.id for u in recipient.units], occasion))
     return [Reply(text)]
 
 
@@ -102,6 +107,8 @@ async def commune_digest(session: AsyncSession, progress: UnitProgress,
     ranked, attention = rank(progress.villages), needs_attention(progress.villages)
     text = render("digest_leader", p=progress, period=occasion.period, ranked=ranked,
                   attention=attention, late=occasion.late,
+                  reporting=await reporting_of(session, [progress.unit], occasion),
+                  watch=await watch_of(session, [v.unit.id for v in progress.villages], occasion),
                   closed=await closure_of(session, progress.unit.id, occasion.period))
     start = occasion.period.start(occasion.cal.cutoff_day)
     changes = await changes_between(session, [v.unit.id for v in progress.villages],
@@ -114,6 +121,30 @@ async def commune_digest(session: AsyncSession, progress: UnitProgress,
     workbook = await occasion.workshop.build(summary_workbook, total, rows, changes,
                                              occasion.period)
     return Reply(text, buttons=buttons, image=chart, document=(f"{name}.xlsx", workbook))
+
+
+async def reporting_of(session: AsyncSession, units: Sequence[UnitInfo],
+                       occasion: Occasion) -> Completeness | None:
+    """Who has reported for the quarter the send is about (the last of a half or year), as
+    known on the day its digest is due (a past period's digest tells what it told then)."""
+    if not units:
+        return None
+    cal, cutoff = occasion.cal, occasion.send.cutoff
+    known = min(occasion.today, cutoff + dt.timedelta(days=cal.digest_delay_days))
+    return await completeness(session, units, quarter_of(cutoff, cal), known, cal)
+
+
+async def approved_for(session: AsyncSession, commune_id: int, occasion: Occasion) -> bool:
+    """The commune's leader approved the digest's period (or its last quarter)."""
+    quarter = quarter_of(occasion.send.cutoff, occasion.cal)
+    return any([await closure_of(session, commune_id, p) for p in {occasion.period, quarter}])
+
+
+async def watch_of(session: AsyncSession, village_ids: list[int],
+                   occasion: Occasion) -> WatchSummary | None:
+    """The households on watch after their exit in these villages (None: none)."""
+    found = await watch_summary(session, village_ids, occasion.as_of, occasion.cal.watch_months)
+    return found if found.items else None
 
 
 async def area_digest(session: AsyncSession, occasion: Occasion,
@@ -134,9 +165,10 @@ async def area_digest(session: AsyncSession, occasion: Occasion,
 async def _area_reply(session: AsyncSession, total: UnitProgress, ranked: list[UnitProgress],
                       occasion: Occasion) -> Reply:
     behind = [p for p in ordered(ranked, "slowest") if behind_pace(p)]
+    approved = [c for c in ranked if await approved_for(session, c.unit.id, occasion)]
     text = render("digest_area", p=total, period=occasion.period, ranked=ranked,
-                  behind=behind,
-                  late=occasion.late)
+                  behind=behind, late=occasion.late, approved=approved,
+                  unapproved=[c for c in ranked if c not in approved])
     changes = await changes_between(session, [v.unit.id for v in total.villages],
                                     occasion.period.start(occasion.cal.cutoff_day),
                                     occasion.as_of)

@@ -15,11 +15,12 @@ from domain.statuses import ChangeKind, ReportState, Status
 from services.access import scope_of
 from services.counts import as_of, statuses
 from services.progress import UnitProgress, unit_progress
+from services.watch import months_before
 from storage.idlists import among
 from storage.models import ExitRegistration, Household, StatusChange, User
 from storage.unit_tree import UnitInfo, unit_tree
 
-RECENT_MONTHS = 36  # "mới thoát nghèo trong 36 tháng" (the plans' window for newly exited)
+RECENT_MONTHS = 36  # the default of Calendar.watch_months (WATCH_MONTHS)
 EXITS = {
     Status.POOR: (ChangeKind.EXIT_POVERTY, ChangeKind.EXIT_TO_NEAR_POOR),
     Status.NEAR_POOR: (ChangeKind.EXIT_NEAR_POVERTY,),
@@ -75,18 +76,17 @@ def kind_of(list_filter: str | None) -> str:
     return KINDS.get(list_filter or "", "current")
 
 
-def window(period: Period | None, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The days a list of changes covers: the period, else the last 36 months."""
+def window(period: Period | None, today: dt.date,
+           months: int = RECENT_MONTHS) -> tuple[dt.date, dt.date]:
+    """The days a list of changes covers: the period, else the watch's last `months`."""
     if period is not None:
         return period.start(), min(period.end(), today)
-    years = RECENT_MONTHS // 12
-    day = today.replace(day=28) if (today.month, today.day) == (2, 29) else today
-    return day.replace(year=today.year - years) + dt.timedelta(days=1), today
+    return months_before(today, months) + dt.timedelta(days=1), today
 
 
 async def household_list(
     session: AsyncSession, user: User, unit: UnitInfo, kind: str, status: str | None,
-    period: Period | None, today: dt.date,
+    period: Period | None, today: dt.date, months: int = RECENT_MONTHS,
 ) -> HouseholdList:
     """The households of `unit` (within the asker's scope) that the list asks for."""
     tree = await unit_tree(session)
@@ -98,7 +98,7 @@ async def household_list(
     year = progress.year if progress else None
     found = HouseholdList(tree.full_name(unit), kind, asked, year, None, end, past=end < today)
     if kind in ("exited", "fell_back"):
-        found.since, found.until = window(period, today)
+        found.since, found.until = window(period, today, months)
         found.items = await _changed(session, villages, kind, asked, found.since, found.until)
     elif kind == "registered" and year is not None:
         found.items = await _registered(session, villages, asked, year)

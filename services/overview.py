@@ -60,7 +60,7 @@ async def overview(session: AsyncSession, unit: UnitInfo, today: dt.date, cal: C
     tree = await unit_tree(session)
     quarter = period_of(PeriodKind.QUARTER, today, cal.cutoff_day)
     done = await completeness(session, [unit], quarter, today, cal)
-    reported = {village.id for village, _ in done.reported}
+    reported = {r.village.id for r in done.reported}
     parts = whole.villages if unit.level == "commune" else await _parts(session, whole, tree)
     rows = [_row(p, tree, reported) for p in parts]
     return Overview(_row(whole, tree, reported), sorted_rows(rows, sort), quarter, tree)
@@ -72,7 +72,7 @@ async def units_overview(session: AsyncSession, units: list[UnitInfo], today: dt
     tree = await unit_tree(session)
     quarter = period_of(PeriodKind.QUARTER, today, cal.cutoff_day)
     done = await completeness(session, units, quarter, today, cal)
-    reported = {village.id for village, _ in done.reported}
+    reported = {r.village.id for r in done.reported}
     rows = [_row(p, tree, reported) for unit in units
             if (p := await unit_progress(session, unit, today, names=False))]
     return Overview(None, sorted_rows(rows, sort), quarter, tree)

@@ -36,7 +36,8 @@ async def recipients(session: AsyncSession, kind: SendKind, year: int,
     roles = [role.value for role in AUDIENCE[kind]]
     users = (await session.scalars(select(User).where(
         User.active.is_(True), User.role.in_(roles)).order_by(User.id))).all()
-    find = unplanned_villages if kind is SendKind.PLAN_MISSING else planned_villages
+    find = {SendKind.PLAN_MISSING: unplanned_villages,
+            SendKind.WATCH: every_village}.get(kind, planned_villages)
     tree = _Planned(await unit_tree(session), await find(session, year))
     roots = await scope_roots(session, [user.id for user in users])
     found = []
@@ -86,6 +87,11 @@ async def planned_villages(session: AsyncSession, year: int) -> set[int]:
     query = select(UnitPlan.unit_id).join(Unit, Unit.id == UnitPlan.unit_id).where(
         UnitPlan.year == year, Unit.level == "village")
     return set((await session.scalars(query)).all())
+
+
+async def every_village(session: AsyncSession, _year: int) -> set[int]:
+    """Every village: households on watch are asked about with or without a plan."""
+    return set((await session.scalars(select(Unit.id).where(Unit.level == "village"))).all())
 
 
 async def unplanned_villages(session: AsyncSession, year: int) -> set[int]:

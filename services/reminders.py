@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +14,7 @@ from domain.names import sort_key
 from domain.statuses import ReportState
 from messaging.messages import Button, Reply
 from messaging.render import render
+from services.completeness import completeness
 from services.decisions import pending_in_scope
 from services.digests import Occasion
 from services.progress import UnitProgress, unit_progress
@@ -72,16 +72,14 @@ async def report_reminder(session: AsyncSession, occasion: Occasion,
 
 async def nudge(session: AsyncSession, occasion: Occasion,
                 recipient: Recipient) -> list[Reply] | None:
-    """A gentle nudge, only to a village head who has reported nothing this quarter."""
-    start = occasion.period.start(occasion.cal.cutoff_day)
-    since = dt.datetime.combine(start, dt.time(), ZoneInfo(occasion.cal.timezone))
-    reported = await session.scalar(select(StatusChange.id).where(
-        StatusChange.reported_by == recipient.user.id,
-        StatusChange.reported_at.between(since.astimezone(dt.UTC), occasion.now)).limit(1))
-    if reported is not None:
+    """The deadline reminder, only to a village head whose villages have not reported for
+    the quarter (no report, no 'không có thay đổi'); it names the silent ones."""
+    found = await completeness(session, recipient.units, occasion.period, occasion.today,
+                               occasion.cal)
+    if not found.silent:
         return None
     text = render("reminder_nudge", period=occasion.period, cutoff=occasion.send.cutoff,
-                  days_left=_days_left(occasion), villages=[u.name for u in recipient.units])
+                  days_left=_days_left(occasion), villages=[u.name for u in found.silent])
     return [Reply(text, buttons=report_now())]
 
 

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.names import fold, nfc, sort_key
+from domain.periods import parse_period
 from domain.roles import CAN_REPORT
 from domain.statuses import ChangeKind, ReportState, Status, allowed_changes, status_after
+from services import closures
 from services.access import scope_of
 from storage import households as household_repo
 from storage.audit import record
@@ -92,6 +94,14 @@ async def check_can_report(session: AsyncSession, user: User, household: Househo
         raise ReportError("already_pending", change=pending)
 
 
+async def check_open(session: AsyncSession, village_id: int, day: dt.date) -> None:
+    """A day inside an approved (locked) period takes no new report: the correction path."""
+    closed = await closures.closed_on(session, village_id, day)
+    if closed is not None:
+        raise ReportError("date_locked", period=parse_period(closed.period), closed=closed,
+                          day=day)
+
+
 async def submit(
     session: AsyncSession,
     user: User,
@@ -111,6 +121,7 @@ async def submit(
     await check_can_report(session, user, household)
     if kind not in await options_for(session, household):
         raise ReportError("not_possible", household=household, kind=kind)
+    await check_open(session, household.village_id, happened_on)
     current = Status(household.status)
     change = StatusChange(
         household_id=household.id,
@@ -146,6 +157,7 @@ async def submit_new_household(
     """A household new to the program: created out of it, with a pending entry report."""
     if village_id not in {v.id for v in await reporter_villages(session, user)}:
         raise ReportError("wrong_village")
+    await check_open(session, village_id, happened_on)
     title, name = fields.get("title"), nfc(fields["name"])
     key = fold(name)
     existing = await household_repo.by_key(session, village_id, key)

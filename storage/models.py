@@ -361,3 +361,8 @@ class WebSession(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+
+
+# the follow-up tables (issue 15) live in a module of their own; import them from here
+from storage.follow_models import NoChangeReport as NoChangeReport  # noqa: E402
+from storage.follow_models import WatchAnswer as WatchAnswer  # noqa: E402

@@ -41,6 +41,10 @@ async def test_lists_of_a_village_head(demo_db: Database, clock: FixedClock) -> 
     assert head.text.splitlines() == [
         "Thôn Chợ, Xã Cẩm Bình (từ 23/11/2023 đến 22/11/2026, đã xác nhận): 2 hộ thoát nghèo:",
         "bà Phạm Thị Đéc (20/08/2024, nay lại là hộ nghèo), ông Phạm Văn Thuyết (05/09/2024).",
+        "Theo dõi hộ mới thoát nghèo (36 tháng): 1 hộ đang theo dõi; có khó khăn: 0; tái "
+        "nghèo: 1.",
+        "- bà Phạm Thị Đéc (thoát nghèo 20/08/2024): tái nghèo",
+        "- ông Phạm Văn Thuyết (thoát nghèo 05/09/2024): chưa có câu trả lời",
     ]
     await head.say("hộ tái nghèo")
     assert head.text.endswith("1 hộ tái nghèo:\nbà Phạm Thị Đéc (02/11/2024).")

@@ -53,19 +53,19 @@ def test_a_corrected_report_reads_as_a_story(cli) -> None:  # type: ignore[no-un
     cli("chat", "--as", "Đỗ Thị Nga", stdin="/cho\n1\n")
     out = cli("chat", "--as", "Bùi Thị Minh",
               stdin="hộ Phạm Thị Đéc báo nhầm\nhộ chưa thoát, báo nhầm\n").stdout
-    assert "Đã gửi yêu cầu sửa báo cáo số 1" in out
+    assert "Đã gửi yêu cầu sửa báo cáo số 4" in out  # the demo's exits of 2024 are 1-3
     out = cli("chat", "--as", "Đỗ Thị Nga", stdin="/cho\n1\n").stdout
     assert "Đã đồng ý sửa" in out
     out = cli("chat", "--as", "Đỗ Văn Liên", stdin="Thôn Chợ thế nào?\n").stdout
     assert "Hộ nghèo: đã giảm 0/7 hộ" in out
     story = cli("audit", "--household", "Phạm Thị Đéc").stdout
-    wanted = ["Bùi Thị Minh (console): gửi báo cáo số 1: Thoát nghèo hẳn (nghèo → ngoài diện)",
-              "Đỗ Thị Nga (console): xác nhận báo cáo số 1",
-              "Bùi Thị Minh (console): đề nghị sửa báo cáo số 1 đã xác nhận, lý do: hộ chưa thoát",
-              "Đỗ Thị Nga (console): đồng ý sửa báo cáo số 1",
-              "Đỗ Thị Nga (console): hộ ngoài diện → nghèo (trở lại như trước báo cáo số 1)",
-              "báo cáo số 1 đã sửa: không còn được tính",
-              "báo cho Bùi Thị Minh: kết quả đề nghị sửa (báo cáo số 1)"]
+    wanted = ["Bùi Thị Minh (console): gửi báo cáo số 4: Thoát nghèo hẳn (nghèo → ngoài diện)",
+              "Đỗ Thị Nga (console): xác nhận báo cáo số 4",
+              "Bùi Thị Minh (console): đề nghị sửa báo cáo số 4 đã xác nhận, lý do: hộ chưa thoát",
+              "Đỗ Thị Nga (console): đồng ý sửa báo cáo số 4",
+              "Đỗ Thị Nga (console): hộ ngoài diện → nghèo (trở lại như trước báo cáo số 4)",
+              "báo cáo số 4 đã sửa: không còn được tính",
+              "báo cho Bùi Thị Minh: kết quả đề nghị sửa (báo cáo số 4)"]
     positions = [story.find(line) for line in wanted]
     assert -1 not in positions and positions == sorted(positions), story
 

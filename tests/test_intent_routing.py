@@ -88,7 +88,10 @@ async def test_an_intent_without_handler_is_told_honestly(demo_db: Database,
 async def test_pending_in_words(demo_db: Database, clock: FixedClock) -> None:
     officer = await chat_as(demo_db, clock, OFFICER)
     await officer.say("có báo cáo nào chờ duyệt không")
-    assert officer.text == "Không có báo cáo nào đang chờ anh/chị xác nhận."
+    assert officer.text.splitlines() == [
+        "Không có báo cáo nào đang chờ anh/chị xác nhận.",
+        "Báo cáo quý 4/2026 (hạn 31/12/2026): 0/2 thôn đã báo cáo; chưa báo cáo: Thôn Chợ,"
+        " Thôn Tô."]
 
 
 @pytest.mark.parametrize(

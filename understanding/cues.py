@@ -131,6 +131,12 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             3,
         ),
     ),
+    Intent.APPROVE: (
+        (r"\b(?:duyet|chot|phe duyet|approve) (?:so lieu|ket qua|bao cao so lieu)\b", 12),
+    ),
+    Intent.NO_CHANGE: (
+        (r"(?<!\bnao )\bkhong (?:co )?(?:gi )?(?:thay doi|bien dong)\b", 12),
+    ),
     Intent.DIGEST: (
         (
             r"^(?:xem |xuat |gui |cho xem |lay )?(?:bao cao|ban tin|tong ket|so ket|tom tat"
@@ -176,10 +182,6 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             6,
         ),
         (r"\b(?:sai|nham)\b", 3),
-    ),
-    Intent.APPROVE_PERIOD: (
-        (r"\b(?:duyet|chot|phe duyet) (?:so lieu|ket qua)\b|\bchot (?:ky|quy|nam)\b"
-         r"|\bapprove (?:the )?figures\b", 10),
     ),
     Intent.REVOKE: (
         (

@@ -25,13 +25,14 @@ class Intent(StrEnum):
     RATE = "rate"  # "tỷ lệ hộ nghèo của xã"
     CHANGES = "changes"  # "quý này có gì thay đổi"
     COMPLETENESS = "completeness"  # "thôn nào chưa báo cáo"
+    APPROVE = "approve"  # "Duyệt số liệu quý 3/2024" (a commune leader locks the period)
+    NO_CHANGE = "no_change"  # "thôn không có thay đổi" (a head's report for the quarter)
     DIGEST = "digest"  # "báo cáo quý 3/2024", "tổng kết năm"
     PENDING = "pending"  # "có báo cáo nào chờ duyệt không"
     HOUSEHOLD_CARD = "household_card"  # "hộ Phạm Thị Đéc", "hộ Phạm Thị Đéc thoát nghèo chưa"
     REPORT = "report"  # "hộ bà Phạm Thị Đéc thoát nghèo tháng 9"
     CORRECTION = "correction"  # "sửa báo cáo số 1", "hộ Phạm Thị Đéc báo nhầm"
     REVOKE = "revoke"  # "hủy xác nhận báo cáo số 1" (an officer's own confirmation)
-    APPROVE_PERIOD = "approve_period"  # "Duyệt số liệu quý 3/2024" (the commune leader)
     UNKNOWN = "unknown"
 
 

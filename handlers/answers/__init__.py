@@ -25,6 +25,7 @@ from handlers.answers import (  # noqa: E402  (no cycle)
     count,
     digest,
     household_list,
+    no_change,
     ranking,
     rate,
     responsible,
@@ -39,3 +40,8 @@ ANSWERS[Intent.HOUSEHOLD_LIST] = household_list.answer
 ANSWERS[Intent.CHANGES] = changes.answer
 ANSWERS[Intent.COMPLETENESS] = completeness.answer
 ANSWERS[Intent.DIGEST] = digest.answer
+ANSWERS[Intent.NO_CHANGE] = no_change.answer
+
+from handlers import approval  # noqa: E402
+
+ANSWERS[Intent.APPROVE] = approval.asked

@@ -7,7 +7,7 @@ from typing import Any
 from domain.formatting import whole_number
 from domain.names import fold
 from domain.statuses import ChangeKind
-from handlers import closing, corrections, decisions, revocations
+from handlers import corrections, decisions, revocations
 from handlers.context import Context
 from handlers.reports import details, household
 from handlers.reports.steps import (
@@ -65,8 +65,6 @@ async def on_button(ctx: Context, kind: str, value: str) -> list[Reply]:
         return await corrections.on_button(ctx, kind, value)
     if kind in revocations.BUTTONS:
         return await revocations.on_button(ctx, kind, value)
-    if kind in closing.BUTTONS:
-        return await closing.on_button(ctx, kind, value)
     step, values = FLOW_BUTTONS.get(kind, (ctx.step, None))
     if ctx.step != step or (values is not None and value not in values):
         return [hint(ctx)]
