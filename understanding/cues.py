@@ -21,6 +21,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             4,
         ),
         (r"^(?:xin )?chao\b|^(?:alo|hello|hi|hey|he lo)\b", 2),
+        (r"^(?:alo|a lo|hello|hi)\b.*\bco ai\b|\bco ai (?:o day|do|khong)$", 3),
     ),
     Intent.THANKS: (
         (
@@ -32,7 +33,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             r"|da vang|vang a|u roi|nhat tri|dong y|chuan|chuan roi|tuyet voi|hay|tot lam)$",
             4,
         ),
-        (r"\bcam on\b|\bthank you\b", 3),
+        (r"\bcam on\b|\bthank you\b|\bthanks?\b", 3),
     ),
     Intent.HELP: (
         (
@@ -44,7 +45,12 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
         (r"\blam (?:sao|the nao|nhu the nao) (?:de|ma)\b|\bhow (?:do|can|to)\b", 3),
         (r"\blam (?:sao|the nao|nhu the nao)\b", 1),
         (r"\b(?:bot|ban) (?:lam duoc|biet lam|lam) (?:gi|nhung gi)\b|\bwhat can you\b", 3),
-        (r"\b(?:dung|su dung) (?:the nao|sao|nhu the nao)\b|\bcach bao cao\b", 3),
+        (
+            r"\b(?:dung|su dung|xai)(?: cai nay| bot nay| no| app nay| ung dung nay)?"
+            r" (?:the nao|sao|ra sao|nhu the nao)\b|\bcach bao cao\b"
+            r"|\b(?:thi|phai) lam (?:sao|the nao|gi|nhu the nao)$",
+            3,
+        ),
         (
             r"\b(?:go|nhap|viet|bao|nhan) (?:the nao|sao|ra sao|kieu gi|nhu nao|nhu the nao)\b"
             r"|\bkieu gi\b|\bphai lam gi\b|\bbat dau (?:tu dau|the nao)\b",
@@ -80,6 +86,7 @@ CUES: dict[Intent, tuple[tuple[str, float], ...]] = {
             r"|dan dau|xep hang|xep thu|slowest|fastest|best|worst|ranking|lowest|highest)\b",
             3,
         ),
+        (r"^top\b|\btop (?:\d+ )?(?:thon|xa|phuong|villages?|communes?)\b|\brank\b", 3),
         (r"\b(?:chua dat|khong dat|vuot|dat) chi tieu\b|\b(?:cham|cham tien do|cham nhat)\b", 2),
         (r"\bbehind\b|\bbehind target\b|\bnot met\b|\bmet (?:the )?target\b", 2),
     ),
@@ -202,10 +209,8 @@ QUESTION = re.compile(
     r"|so sanh|thay doi|liet ke)\b|\bkhong$|\bco\b.*\bkhong\b"
 )
 WORD = re.compile(r"[a-z]+")
-NAME_WORDS = frozenset(
-    {"cam", "to", "binh", "son", "lo", "truc", "nam", "do", "thi", "van",
-     "huy", "hoan", "lai", "chinh", "dieu", "thu", "hoi"}
-)  # in place and people's names
+# words of the grammar that are also in place and people's names
+NAME_WORDS = words("cam to binh son lo truc nam do thi van huy hoan lai chinh dieu thu hoi")
 GRAMMAR_WORDS = frozenset(
     word
     for cues in CUES.values()
@@ -222,24 +227,8 @@ GRAMMAR_WORDS = frozenset(
 )
 
 
-ADDRESS = frozenset(
-    {
-        "a",
-        "nhe",
-        "nha",
-        "nhen",
-        "oi",
-        "anh",
-        "chi",
-        "em",
-        "ban",
-        "bot",
-        "voi",
-        "roi",
-        "vay",
-        "di",
-        "ha",
-    }
+ADDRESS = words(  # particles and forms of address
+    "a nhe nha nhen oi anh chi em ban bot voi roi vay di ha e"
 )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Container
 from dataclasses import dataclass, replace
 
 from domain.names import fold
-from understanding import cues, slots
+from understanding import cues, slots, smalltalk
 from understanding.changes import corrected, find_change
 from understanding.dates import find_date
 from understanding.names import find_household, residual
@@ -53,7 +53,11 @@ def understand(
     reading = read(message, today, known)
     if intent is not None:
         return Understood(intent, finish(intent, reading.slots), 1.0)
-    scored = cues.scores(cues.core(reading.text.words))
+    scored = cues.scores(cues.core(smalltalk.plain(reading.text.words)))
+    if smalltalk.off_topic(reading.text.folded):
+        scored[Intent.UNKNOWN] = smalltalk.off_topic(reading.text.folded)
+    elif not scored and _stray(reading.slots):
+        return Understood(Intent.UNKNOWN, reading.slots, 0.0)  # 'asdfgh', 'weather'
     for intent, bonus in evidence(reading).items():
         scored[intent] = scored.get(intent, 0.0) + bonus
     if reading.question:
@@ -116,6 +120,12 @@ def read(message: str, today: dt.date, known: Container[str] = ()) -> Reading:
         report_number=number,
     )
     return Reading(text, cues.is_question(folded, text.asks), used, found)
+
+
+def _stray(found: Slots) -> bool:
+    """A lone word left over that no name can be, and nothing else found."""
+    alone = not (found.places or found.household or found.change or found.period)
+    return alone and bool(found.person) and not smalltalk.name_like(fold(found.person or ""))
 
 
 def _in(change: object, index: int) -> bool:

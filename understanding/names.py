@@ -64,6 +64,9 @@ NAME_SYLLABLES = {
     "dat": {"chi"},
     "tan": set(),
 }
+# grammar words that are also middle names ('Trịnh Trọng Tâm', 'Lê Thanh Hà')
+GRAMMAR_MIDDLES = words("trong thanh minh quang duc ngoc xuan hong kim huu cong tien bao tai tan")
+GIVEN_NAMES = frozenset(NAME_SYLLABLES) | words("hieu tuyet hay dung huong duoc lam")
 YEAR_WORDS = frozenset({"nay", "ngoai", "truoc", "qua", "roi", "hien", "sau", "toi"})
 
 
@@ -106,12 +109,27 @@ def name_run(
             )
         ):
             stop = False  # 'Đỗ Thị Phượng', 'Dương Hồng Lượng': the given name, third
+        # 'trinh trong tam': a middle name that is a grammar word, between a surname and a
+        # given name (not 'Trịnh có bao nhiêu', 'Lê quý 3')
+        middle = person and end == start + 1 and words[start] in SURNAMES
+        if stop and middle and word in GRAMMAR_MIDDLES and _given(words, end + 1, grammar):
+            stop = False
         if word.isdigit() and (end == start or len(word) > 2):
             break
         if stop and not word.isdigit():
             break
         end += 1
     return end
+
+
+def _given(words: list[str], index: int, grammar: frozenset[str]) -> bool:
+    """True when the word at `index` can be a given name and ends the name or the message."""
+    if index >= len(words):
+        return False
+    word = words[index]
+    if word in HARD_STOPS | PARTICLES or (word in grammar and word not in GIVEN_NAMES):
+        return False
+    return not word.isdigit()
 
 
 def _capital_next(text: Text, index: int) -> bool:

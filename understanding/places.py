@@ -17,6 +17,7 @@ from understanding.names import (
     MIDDLE,
     OWN,
     TITLES,
+    capitalised,
     known_run,
     name_run,
 )
@@ -25,8 +26,12 @@ from understanding.text import Text
 PREFIXES = sorted((tuple(p.split()) for p in UNIT_PREFIXES), key=len, reverse=True)
 LEVEL_OF = {tuple(p.split()): level for p, (level, _) in UNIT_PREFIXES.items()}
 ENGLISH_PREFIXES = {"village": "village", "commune": "commune", "ward": "commune"}
+ENGLISH_PLURALS = {f"{word}s": level for word, level in ENGLISH_PREFIXES.items()}
+ENGLISH_PREFIXES |= ENGLISH_PLURALS
+# 'xếp hạng các thôn', 'top thôn', 'rank villages': a unit word that names a level, not a unit
+PLURAL = frozenset({"cac", "nhung", "top", "moi", "tung", "hang", "rank", "all", "tat"})
 KIND_OF = {tuple(p.split()): kind for p, (_, kind) in UNIT_PREFIXES.items()}
-AND = frozenset({"va", "voi", "hay", "and", "or", "vs", "versus", "hoac"})
+AND = frozenset({"va", "voi", "hay", "and", "or", "vs", "versus", "hoac", "with", "against"})
 
 
 def prefix_at(words: list[str], index: int) -> tuple[int, str] | None:
@@ -58,7 +63,13 @@ def _is_unit_word(
     middle name unless a known unit's name follows ('hộ thôn Chợ')."""
     words = text.words
     if index > 0 and words[index - 1] == "truong" and words[index] in ("thon", "ban", "ap"):
-        return False
+        # 'ai là trưởng thôn' names a role; 'trưởng thôn Chợ là ai' a role and a unit
+        following = index + length
+        if following < len(words) and prefix_at(words, following) is not None:
+            return False  # 'trưởng thôn Thôn Tô': the second unit word names the unit
+        return known_run(words, following, used, known) > following or (
+            following < len(words) and capitalised(text, following)
+        )
     if tuple(words[index : index + 2]) in NOT_UNIT:
         return False
     typed = text.typed(index, index + length - 1).lower()
@@ -93,13 +104,20 @@ def find_places(
             index += 1
             continue
         length, level = found
+        if words[index] in ENGLISH_PLURALS:  # 'rank villages', 'villages not reported'
+            bare_level = bare_level or level
+            used.add(index)
+            index += 1
+            continue
         after = words[index + length] if index + length < len(words) else ""
         end = known_run(words, index + length, used, known)
         if end == index + length and after not in OWN:
             end = name_run(text, index + length, grammar, used, first_free=True)
         if end > index + length:
             places.append((text.typed(index, end - 1), level, (index, end - 1)))
-        elif after in ("nao", "which") or (index > 0 and words[index - 1] == "which"):
+        elif after in ("nao", "which", "xep") or (
+            index > 0 and words[index - 1] in PLURAL | {"which"}
+        ):
             bare_level = bare_level or level
         else:
             own = True

@@ -41,7 +41,13 @@ LIST_FILTERS: tuple[tuple[str, str], ...] = (
     (r"da thoat|moi thoat|thoat ngheo|thoat can ngheo|36 thang|exited|escaped", "exited_recent"),
 )
 ORDERS: tuple[tuple[str, str], ...] = (
-    (r"chua dat|khong dat|not met|chua hoan thanh|khong hoan thanh", "not_met"),
+    (
+        r"chua dat|khong dat|not met|chua hoan thanh|khong hoan thanh"
+        r"|behind (?:the )?(?:target|plan)|below (?:the )?target|duoi chi tieu"
+        r"|not (?:reached|reaching|meeting|hit|hitting)"
+        r"|chua toi chi tieu|chua dat ke hoach",
+        "not_met",
+    ),
     (r"tot nhat|nhanh nhat|dan dau|dung dau|cao nhat|vuot|best|fastest|top|tot hon", "best"),
     (r"cham nhat|kem nhat|cham|dung cuoi|thap nhat|slowest|worst|behind|lowest", "slowest"),
 )

@@ -80,6 +80,7 @@ SHORT_FORMS: dict[str, str] = {
     "cb": "can bo",
     "xn": "xac nhan",
     "hdsd": "huong dan su dung",
+    "hdds": "huong dan su dung",
     "sosanh": "so sanh",
     "oki": "ok",
     "okie": "ok",
