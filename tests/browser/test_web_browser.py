@@ -36,10 +36,21 @@ def css(browser: Any, selector: str) -> Any:
     return browser.find_element("css selector", selector)
 
 
+def follow(browser: Any, element: Any) -> None:
+    """Click a link or submit button and wait until the browser has left the page (its
+    old elements gone stale): by ordering, not by sleeping."""
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old = browser.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(browser, 10).until(staleness_of(old))
+
+
 def click_login(browser: Any, url: str) -> str:
     """Open a /web link, press Đăng nhập; the page's heading after."""
     browser.get(url)
-    css(browser, "#login").click()
+    follow(browser, css(browser, "#login"))
     return str(css(browser, "h1").text)
 
 
@@ -52,15 +63,15 @@ async def test_link_login_overview_and_village_filter(demo_db: Database, page: A
         def read_and_filter() -> tuple[int, str, list[str], list[str]]:
             rows = len(page.find_elements("css selector", "#units tbody tr"))
             summary = css(page, ".summary").text
-            page.find_element("link text", "Thôn Chợ").click()
+            follow(page, page.find_element("link text", "Thôn Chợ"))
             css(page, "select[name=status] option[value=near_poor]").click()
-            css(page, "#filter button").click()
+            follow(page, css(page, "#filter button"))
             near = [e.text for e in page.find_elements("css selector", "#households tbody th")]
             box = css(page, "input[name=q]")
             box.clear()
             css(page, "select[name=status] option[value='']").click()
             box.send_keys("pham thi dec")
-            css(page, "#filter button").click()
+            follow(page, css(page, "#filter button"))
             found = [e.text for e in page.find_elements("css selector", "#households tbody th")]
             return rows, summary, near, found
 
@@ -101,7 +112,7 @@ async def test_officer_confirms_a_report_and_downloads_the_xlsx(
 
         def confirm() -> str:
             page.get(f"{world.base}/web/pending")
-            css(page, f"#report-{number} button.ok").click()
+            follow(page, css(page, f"#report-{number} button.ok"))
             return str(css(page, "#decided").text)
 
         decided = await run(confirm)
