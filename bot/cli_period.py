@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import build
 from domain.periods import Period, parse_period
@@ -13,7 +14,7 @@ from services.access import Scope
 from services.closures import close_period, open_period
 from services.lookup import best_units
 from storage.audit import now
-from storage.unit_tree import unit_tree
+from storage.unit_tree import UnitNode, unit_tree
 
 EVERYTHING = Scope(True, frozenset(), frozenset())
 
@@ -39,14 +40,10 @@ async def _close(unit_name: str, chosen: Period) -> str:
     app = await build()
     try:
         async with app.db.session() as session, session.begin():
-            tree = await unit_tree(session)
-            units = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level != "village"]
-            if len(units) != 1:
-                raise click.ClickException(render("cli_period", outcome="units", name=unit_name,
-                                                  found=len(units)))
-            done = await close_period(session, None, units[0].id, chosen, now())
+            unit = await _one_unit(session, unit_name)
+            done = await close_period(session, None, unit.id, chosen, now())
             return render("cli_period", outcome="closed" if done else "already",
-                          unit=units[0], period=chosen)
+                          unit=unit, period=chosen)
     finally:
         await app.db.dispose()
 
@@ -70,13 +67,19 @@ async def _open(unit_name: str, chosen: Period, reason: str) -> str:
     app = await build()
     try:
         async with app.db.session() as session, session.begin():
-            tree = await unit_tree(session)
-            units = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level != "village"]
-            if len(units) != 1:
-                raise click.ClickException(render("cli_period", outcome="units", name=unit_name,
-                                                  found=len(units)))
-            done = await open_period(session, units[0].id, chosen, reason, now())
+            unit = await _one_unit(session, unit_name)
+            done = await open_period(session, unit.id, chosen, reason, now())
             return render("cli_period", outcome="opened" if done else "not_closed",
-                          unit=units[0], period=chosen, reason=reason)
+                          unit=unit, period=chosen, reason=reason)
     finally:
         await app.db.dispose()
+
+
+async def _one_unit(session: AsyncSession, unit_name: str) -> UnitNode:
+    """The one commune (or unit above) the name means; a CLI error naming how many matched."""
+    tree = await unit_tree(session)
+    units = [u for u in best_units(unit_name, tree, EVERYTHING) if u.level != "village"]
+    if len(units) != 1:
+        raise click.ClickException(render("cli_period", outcome="units", name=unit_name,
+                                          found=len(units)))
+    return units[0]
